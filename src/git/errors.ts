@@ -1,0 +1,48 @@
+import { AcceleroError } from '../errors.ts';
+
+// Git errors name the stack, the URL without credentials and the ref. `permanent` errors
+// are not retried (auth, not found); the others are, with backoff.
+
+export class GitError extends AcceleroError {
+  readonly permanent: boolean;
+  constructor(message: string, code: string, permanent: boolean, options?: { cause?: unknown }) {
+    super(message, code, 502, options);
+    this.permanent = permanent;
+  }
+}
+
+export class GitAuthError extends GitError {
+  constructor(message: string) {
+    super(message, 'git_auth_failed', true);
+  }
+}
+
+export class GitRepositoryNotFoundError extends GitError {
+  constructor(message: string) {
+    super(message, 'git_repository_not_found', true);
+  }
+}
+
+export class GitRefNotFoundError extends GitError {
+  constructor(message: string) {
+    super(message, 'git_ref_not_found', true);
+  }
+}
+
+export class GitNetworkError extends GitError {
+  constructor(message: string) {
+    super(message, 'git_unreachable', false);
+  }
+}
+
+export class ComposeFileNotFoundError extends GitError {
+  constructor(message: string) {
+    super(message, 'compose_file_not_found', true);
+  }
+}
+
+export class PathEscapeError extends GitError {
+  constructor(message: string) {
+    super(message, 'path_escape', true);
+  }
+}
