@@ -25,7 +25,7 @@ type Kind = 'hostKey' | 'auth' | 'notFound' | 'refNotFound' | 'network';
 const PATTERNS: ReadonlyArray<[Kind, RegExp]> = [
   ['hostKey', /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No \w+ host key is known/i],
   ['auth', /Authentication failed|could not read (Username|Password)|terminal prompts disabled|Permission denied \(|returned error: 40[13]|HTTP Basic: Access denied|invalid credentials|Invalid username or password/i],
-  ['notFound', /Repository not found|does not appear to be a git repository|returned error: 404|project you were looking for could not be found|No such file or directory|not a git repository/i],
+  ['notFound', /Repository not found|repository '[^']*' not found|does not appear to be a git repository|returned error: 404|project you were looking for could not be found|No such file or directory|not a git repository/i],
   ['refNotFound', /couldn't find remote ref|not our ref|unadvertised object|invalid object name|unknown revision|bad object|reference is not a tree/i],
   ['network', /Could not resolve host|Connection refused|Failed to connect|timed out|Network is unreachable|No route to host|early EOF|Connection reset|unexpected disconnect|returned error: 5\d\d|ssh: connect to host|Could not read from remote repository|block timeout|RPC failed|gnutls_handshake|SSL/i],
 ];
@@ -43,13 +43,15 @@ function rawMessage(error: unknown): string {
   return String(error);
 }
 
-/** The last meaningful lines of git's output, without secrets and bounded in size. */
-function detail(text: string, secrets: readonly string[]): string {
+/** The line that told us the kind, then git's last line; without secrets, bounded in size. */
+function detail(text: string, secrets: readonly string[], pattern: RegExp | undefined): string {
   const lines = scrubSecrets(text, secrets)
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.length > 0);
-  return lines.slice(-3).join(' | ').slice(0, 500);
+  const telling = pattern ? lines.find((l) => pattern.test(l)) : undefined;
+  const picked = [...new Set([telling, lines.at(-1)].filter((l): l is string => !!l))];
+  return picked.join(' | ').slice(0, 500);
 }
 
 export function describe(ctx: ErrorContext, what: string): string {
@@ -59,8 +61,8 @@ export function describe(ctx: ErrorContext, what: string): string {
 export function classifyGitError(error: unknown, ctx: ErrorContext): GitError {
   if (error instanceof GitError) return error;
   const text = rawMessage(error);
-  const kind = PATTERNS.find(([, pattern]) => pattern.test(text))?.[0];
-  const message = `${describe(ctx, kind ? LABEL[kind] : 'git failed')}: ${detail(text, ctx.secrets)}`;
+  const [kind, pattern] = PATTERNS.find(([, p]) => p.test(text)) ?? [undefined, undefined];
+  const message = `${describe(ctx, kind ? LABEL[kind] : 'git failed')}: ${detail(text, ctx.secrets, pattern)}`;
   switch (kind) {
     case 'hostKey':
       return new GitHostKeyError(message);
