@@ -5,15 +5,11 @@ import type { DeploymentTrigger, StackRecord } from '../persistence/entities/rec
 import type { DeploymentStore } from '../persistence/deployment-store.ts';
 import type { StackStore } from '../persistence/stack-store.ts';
 import type { CreateStackInput, UpdateStackInput } from '../src/api/stack-schema.ts';
+import type { SecretBox } from '../src/secrets/index.ts';
 import { stackInputFrom, type Supervisor } from './supervisor.ts';
 
 // What the REST layer may ask of stacks. Mutations go through here into the actors; the API
 // never talks to Docker or git itself.
-
-export interface SecretBox {
-  encrypt(plain: string): string;
-  decrypt(sealed: string): string;
-}
 
 export interface StackCommandDeps {
   stacks: StackStore;

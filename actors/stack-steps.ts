@@ -13,7 +13,7 @@ import type { StackStore } from '../persistence/stack-store.ts';
 import type { DeploySlots } from './deploy-slots.ts';
 import type { EventBus } from './event-bus.ts';
 import type { ApplyOutcome, DiffResult, ReconcileEngine } from './reconcile-engine.ts';
-import type { SecretBox } from './stack-commands.ts';
+import type { SecretBox } from '../src/secrets/index.ts';
 
 // The I/O steps the stack machine invokes (fetchSource, planChanges, applyPlan, verifyRollout,
 // rollBack), built from their collaborators. What one step learns for the next (the exported

@@ -45,7 +45,7 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
   const deployments = new DeploymentStore(db);
   const snapshots = new SnapshotStore(db);
   const transitions = new TransitionStore(db);
-  const secrets = await createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
+  const secrets = createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
 
   const docker = new Dockerode(config.docker);
   const gateway = createDockerGateway(docker, logger.child({ component: 'docker' }));
