@@ -43,7 +43,7 @@ describe('git source on a local repository', { timeout: 60_000 }, () => {
     const source = createGitSource({ dataDir });
     const spec = { stack: 'again', url: repo.url, composePath: 'docker-compose.yaml' };
     const first = await source.resolve(spec);
-    const second = await source.resolve(spec, { fresh: true });
+    const second = await source.resolve(spec, { refreshAfter: Date.now() });
     assert.equal(first.unchanged, false);
     assert.equal(second.unchanged, true);
     assert.equal(second.commit, first.commit);
@@ -54,7 +54,7 @@ describe('git source on a local repository', { timeout: 60_000 }, () => {
     const spec = { stack: 'moving', url: repo.url, composePath: 'docker-compose.yaml' };
     await source.resolve(spec);
     const next = await repo.commit({ 'conf/app.env': 'A=2\n', 'extra.txt': 'x' });
-    const revision = await source.resolve(spec, { fresh: true });
+    const revision = await source.resolve(spec, { refreshAfter: Date.now() });
     assert.equal(revision.commit, next);
     assert.deepEqual([...revision.changedPaths].sort(), ['conf/app.env', 'extra.txt']);
   });
