@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createGitSource, GitAuthError, GitRepositoryNotFoundError, type SourceSpec } from '../../src/git/index.ts';
-import { captureLogger } from '../support/capture-logger.ts';
+import { captureLogger } from './helpers/capture-logger.ts';
 import { startGitHttpServer, type GitHttpServer } from '../support/git-http-server.ts';
 import { createGitRepo, type TestGitRepo } from '../support/git-repo.ts';
-import { filesContaining } from '../support/grep-tree.ts';
+import { filesContaining } from './helpers/grep-tree.ts';
 
 const TOKEN = 'tok-9f8e7d6c5b4a-private';
 const WRONG = 'tok-wrong-1234567890';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createGitSource, GitNetworkError } from '../../src/git/index.ts';
-import { captureLogger } from '../support/capture-logger.ts';
+import { captureLogger } from './helpers/capture-logger.ts';
 import { startGitHttpServer, type GitHttpServer } from '../support/git-http-server.ts';
 import { createGitRepo, type TestGitRepo } from '../support/git-repo.ts';
 

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { createGitSource, GitAuthError, GitHostKeyError, type SourceSpec } from '../../src/git/index.ts';
 import { createGitRepo, type TestGitRepo } from '../support/git-repo.ts';
-import { filesContaining } from '../support/grep-tree.ts';
+import { filesContaining } from './helpers/grep-tree.ts';
 import { startSshServer, type SshServer } from '../support/ssh-server.ts';
 
 const run = promisify(execFile);

@@ -1,4 +1,4 @@
-import type { GitLogger } from '../../src/git/index.ts';
+import type { GitLogger } from '../../../src/git/index.ts';
 
 /** A logger that keeps every entry as JSON text, so a test can search what was logged. */
 export function captureLogger(): GitLogger & { lines: string[] } {
