@@ -40,8 +40,11 @@ export interface GitSourceOptions {
 }
 
 export interface ResolveOptions {
-  /** Ignore a cached ls-remote answer (a webhook says the branch just moved). */
-  fresh?: boolean;
+  /**
+   * Epoch ms: use no ls-remote answer obtained before this instant. A webhook handler passes
+   * the time the push arrived; all stacks resolving that push still share one ls-remote.
+   */
+  refreshAfter?: number;
 }
 
 export interface GitSourceStats {
@@ -92,7 +95,7 @@ export class MirroredGitSource implements AcceleroGitSource {
 
   async resolve(spec: SourceSpec, options: ResolveOptions = {}): Promise<SourceRevision> {
     const job = this.job(spec);
-    const refs = await this.remoteRefs(job, options.fresh ?? false);
+    const refs = await this.remoteRefs(job, options.refreshAfter);
     const commit = commitFor(job.target, refs);
     if (!commit) throw this.refNotFound(job);
     return this.stackLock.run(spec.stack, () => this.deliver(job, commit));
@@ -131,7 +134,7 @@ export class MirroredGitSource implements AcceleroGitSource {
   }
 
   /** One ls-remote per repository and credential set, shared while fresh. */
-  private remoteRefs(job: Job, fresh: boolean): Promise<RemoteRefs> {
+  private remoteRefs(job: Job, refreshAfter: number | undefined): Promise<RemoteRefs> {
     return this.refsCache.get(
       job.source.accessKey,
       () =>
@@ -140,7 +143,7 @@ export class MirroredGitSource implements AcceleroGitSource {
           this.log.debug({ stack: job.spec.stack, url: job.source.displayUrl }, 'git ls-remote');
           return lsRemote(job.source.url, { cwd: this.mirrorsDir, ...this.authContext(auth) });
         }),
-      fresh,
+      refreshAfter,
     );
   }
 

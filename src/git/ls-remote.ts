@@ -19,6 +19,12 @@ export async function lsRemote(url: string, ctx: GitCommandContext): Promise<Rem
   return parseLsRemote(await runGit(['ls-remote', '--heads', '--tags', '--', url], ctx));
 }
 
+interface Entry<T> {
+  promise: Promise<T>;
+  startedAt: number;
+  settledAt?: number;
+}
+
 export interface TtlCacheOptions {
   ttlMs: number;
   now?: () => number;
@@ -30,25 +36,32 @@ export interface TtlCacheOptions {
  * once per cycle rather than N times (servers lock accounts out for less).
  */
 export class TtlPromiseCache<T> {
-  private readonly entries = new Map<string, { promise: Promise<T>; settledAt?: number }>();
+  private readonly entries = new Map<string, Entry<T>>();
   private readonly now: () => number;
 
   constructor(private readonly options: TtlCacheOptions) {
     this.now = options.now ?? Date.now;
   }
 
-  get(key: string, load: () => Promise<T>, fresh = false): Promise<T> {
+  /**
+   * `notBefore` (epoch ms) refuses an answer whose call started earlier: a webhook stamps
+   * the push time, and every stack resolving that push shares one call made after it.
+   */
+  get(key: string, load: () => Promise<T>, notBefore?: number): Promise<T> {
     const hit = this.entries.get(key);
-    if (hit && !fresh && (hit.settledAt === undefined || this.now() - hit.settledAt < this.options.ttlMs)) {
-      return hit.promise;
-    }
-    const entry: { promise: Promise<T>; settledAt?: number } = { promise: load() };
+    if (hit && this.usable(hit, notBefore)) return hit.promise;
+    const entry: Entry<T> = { promise: load(), startedAt: this.now() };
     const settle = () => {
       if (this.entries.get(key) === entry) entry.settledAt = this.now();
     };
     entry.promise.then(settle, settle);
     this.entries.set(key, entry);
     return entry.promise;
+  }
+
+  private usable(entry: Entry<T>, notBefore: number | undefined): boolean {
+    if (notBefore !== undefined && entry.startedAt < notBefore) return false;
+    return entry.settledAt === undefined || this.now() - entry.settledAt < this.options.ttlMs;
   }
 
   delete(key: string): void {

@@ -92,6 +92,7 @@ function runBackend(req: IncomingMessage, res: ServerResponse, repoDir: string, 
     REMOTE_ADDR: '127.0.0.1',
   };
   const cgi = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  cgi.stdin.on('error', () => {}); // http-backend may exit before reading a body it does not need
   cgi.stdin.end(body);
   let head = Buffer.alloc(0);
   let headersSent = false;
