@@ -1,7 +1,7 @@
 import { fromPromise } from 'xstate';
 import type { ComposeLoader, ComposeProject } from '../src/compose/types.ts';
-import { normaliseProjectName } from '../src/compose/project-name.ts';
-import type { GitSource, SourceRevision, SourceSpec } from '../src/git/types.ts';
+import { normaliseProjectName } from '../src/compose/index.ts';
+import type { AcceleroGitSource, SourceRevision, SourceSpec } from '../src/git/index.ts';
 import { errorMessage } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
 import type { StepInput } from '../machines/stack.machine.ts';
@@ -24,7 +24,7 @@ export interface StackStepDeps {
   stacks: StackStore;
   deployments: DeploymentStore;
   snapshots: SnapshotStore;
-  git: GitSource;
+  git: AcceleroGitSource;
   compose: ComposeLoader;
   engine: ReconcileEngine;
   secrets: SecretBox;
@@ -104,7 +104,10 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
       if (!target?.git_commit) throw new Error(`deployment ${cycle.rollbackTo} has no commit to roll back to`);
       revision = await deps.git.checkout(spec, target.git_commit);
     } else {
-      revision = await deps.git.resolve(spec);
+      // Timer cycles share one ls-remote per repository; an operator's deploy or a push must
+      // see the branch as it is now.
+      const fresh = cycle.trigger !== 'reconcile';
+      revision = await deps.git.resolve(spec, fresh ? { refreshAfter: Date.now() } : {});
     }
     workspace(stackId).revision = revision;
     return { commit: revision.commit, unchanged: revision.unchanged };
@@ -121,7 +124,7 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
       rootDir: ws.revision.directory,
       environment: deps.environment ?? process.env,
     });
-    const diff = await deps.engine.diff(project, stackName, serviceFilterOf(stack));
+    const diff = await deps.engine.diff(project, stackName, { serviceFilter: serviceFilterOf(stack), registryAuth: registryAuthOf(stack, deps.secrets) });
     Object.assign(ws, { project, diff, outcome: undefined });
     const checkedAt = new Date().toISOString();
     deps.bus.publish({ kind: 'drift', stack_id: stackId, stack_name: stackName, has_drift: diff.drift.length > 0, drift_count: diff.drift.length, at: checkedAt });
@@ -187,7 +190,7 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
     const outcome = ws.outcome;
     // The engine rolls back inside apply when a service fails; only a failure found by the
     // final verification still needs the snapshots restored here.
-    if (outcome?.status === 'completed') await deps.engine.restore(stackName, await deps.snapshots.load(deploymentId));
+    if (outcome?.status === 'completed') await deps.engine.restore(stackName, deploymentId, await deps.snapshots.load(deploymentId));
     const restored = outcome?.status !== 'failed';
     await deps.deployments.finish(deploymentId, {
       status: restored ? 'rolled_back' : 'failed',

@@ -17,7 +17,7 @@ import { TransitionStore } from '../persistence/transition-store.ts';
 import { createApp } from './api/app.ts';
 import { bootstrapKeyVerifier } from './api/auth.ts';
 import { loadOrCreateApiKey } from './api-key-file.ts';
-import { createComposeLoader } from './compose/index.ts';
+import { composeLoader } from './compose/index.ts';
 import type { AcceleroConfig } from './config/config.ts';
 import { createDockerGateway } from './docker/index.ts';
 import { EngineAvailability } from './engine-availability.ts';
@@ -57,7 +57,7 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
   const bus = new EventBus();
   const slots = new DeploySlots(config.maxConcurrentDeploys);
   const steps = createStackSteps({
-    stacks, deployments, snapshots, git, compose: createComposeLoader(), engine, secrets, slots, bus, logger,
+    stacks, deployments, snapshots, git, compose: composeLoader, engine, secrets, slots, bus, logger,
   });
   const recorder = new TransitionRecorder(transitions, stacks, bus, logger);
   const supervisor = new Supervisor({ steps, recorder, events: bus, logger, releaseDeploySlot: (id) => slots.release(id) });
