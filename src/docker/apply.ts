@@ -10,7 +10,7 @@ import { resolveDeploymentImages } from './apply-images.ts';
 import { removeContainer } from './containers.ts';
 import { waitForDependencies } from './dependencies.ts';
 import type { DockerGateway } from './gateway.ts';
-import { ensureResources } from './resources.ts';
+import { assertExternalsExist, ensureResources } from './resources.ts';
 import { rollBackContainers } from './rollback.ts';
 import { rollOutService } from './rollout/service.ts';
 import { progress, ReplicaFailure, type RolloutSession } from './rollout/session.ts';
@@ -24,7 +24,9 @@ interface ServiceFailure { service: string; error: unknown }
 export async function applyPlan(gateway: DockerGateway, plan: Plan, project: ComposeProject, ctx: ApplyContext): Promise<ApplyResult> {
   const changes = describeChanges(plan);
   let session: RolloutSession;
+  const missing = { networks: plan.missingNetworks, volumes: plan.missingVolumes };
   try {
+    assertExternalsExist(ctx.stackName, project, missing);
     const images = await resolveDeploymentImages(gateway, plan, project, ctx);
     const snapshots = await takeSnapshots(gateway.docker, plan);
     await ctx.snapshots.save(ctx.deploymentId, snapshots); // before the first mutation
@@ -35,7 +37,7 @@ export async function applyPlan(gateway: DockerGateway, plan: Plan, project: Com
   }
   const imageIds = session.imageIds;
   try {
-    await ensureResources(gateway.docker, ctx.stackName, project, { networks: plan.missingNetworks, volumes: plan.missingVolumes }, gateway.logger);
+    await ensureResources(gateway.docker, ctx.stackName, project, missing, gateway.logger);
     const failures = await applyLevels(session, plan);
     const fatal = failures.find((f) => failureAction(project, f.service) !== 'continue');
     if (fatal && failureAction(project, fatal.service) === 'rollback') {

@@ -13,6 +13,8 @@ export interface DiffRequest {
   registryAuth?: RegistryAuth[];
   /** false skips pulls (e.g. GET /drift must not hit registries); default true. */
   pull?: boolean;
+  /** A rollback to a past deployment: its image ids are what the services should run. */
+  pinnedImageIds?: Record<string, string>;
 }
 
 export interface StackDiff { actual: ActualState; drift: DriftItem[]; plan: Plan; health: StackHealth; pulled: string[] }
@@ -21,7 +23,7 @@ export async function diffStack(gateway: DockerGateway, project: ComposeProject,
   const { serviceFilter } = request;
   const pulled = request.pull === false ? [] : (await gateway.pullImages(project, { stackName, registryAuth: request.registryAuth, serviceFilter })).pulled;
   const actual = await gateway.readActualState(stackName, project);
-  const drift = computeDrift(project, actual, { serviceFilter });
+  const drift = computeDrift(project, actual, { serviceFilter, pinnedImageIds: request.pinnedImageIds });
   const plan = planRollout(project, actual, drift, { serviceFilter });
   return { actual, drift, plan, health: assessHealth(project, actual, serviceFilter), pulled };
 }
