@@ -4,13 +4,14 @@ import { createDockerGateway } from '../../src/docker/index.ts';
 import { cleanupStack, docker, runningIds, uniqueStackName } from '../support/docker.ts';
 import { startRegistry, type TestRegistry } from '../support/registry.ts';
 import { buildProject } from './fixtures.ts';
-import { MemorySnapshotStore, planFor, reconcile } from './reconcile.ts';
-import { applyPlan } from '../../src/docker/index.ts';
+import { gateway, MemorySnapshotStore, planFor, reconcile } from './reconcile.ts';
+import { applyPlan, diffStack } from '../../src/docker/index.ts';
 
 describe('images from a private registry with credentials', { timeout: 180_000 }, () => {
   let registry: TestRegistry;
   const stack = uniqueStackName('registry');
   let ref = '';
+  let firstImageId = '';
   const imageId = async (tag: string): Promise<string> => (await docker.getImage(tag).inspect()).Id;
   const auth = () => [{ registry: registry.host, username: registry.username, password: registry.password }];
   const project = () => buildProject(stack, { web: { image: ref, pullPolicy: 'always' } });
@@ -29,6 +30,7 @@ describe('images from a private registry with credentials', { timeout: 180_000 }
     const first = await reconcile(stack, project(), { registryAuth: auth(), pull: true });
     assert.equal(first.result.status, 'completed', first.result.error);
     const [oldId] = await runningIds(stack, 'web');
+    firstImageId = first.result.imageIds.web!;
     await registry.push('accelero-test/web:v2', 'team/web:stable');
     // The host still has the old image under the tag, as a host that has not pulled yet.
     await docker.getImage('accelero-test/web:v1').tag({ repo: ref.slice(0, ref.lastIndexOf(':')), tag: 'stable' });
@@ -52,5 +54,19 @@ describe('images from a private registry with credentials', { timeout: 180_000 }
     assert.equal(result.status, 'failed');
     assert.match(result.error ?? '', /pulling .* failed/);
     assert.deepEqual(await runningIds(stack, 'web'), before);
+  });
+
+  it('runs exactly the recorded image id of an earlier deployment when rolled back to it, although the tag moved on', async () => {
+    await gateway.pullImages(project(), { stackName: stack, registryAuth: auth() });
+    assert.equal(await imageId(ref), await imageId('accelero-test/web:v2'), 'the tag names v2 again');
+    const pinned = { web: firstImageId };
+    const { plan } = await diffStack(gateway, project(), stack, { pinnedImageIds: pinned, pull: false });
+    assert.equal(plan.actions[0]?.action, 'recreate');
+    const ctx = { stackName: stack, deploymentId: 'rollback-to-first', commit: 'c', snapshots: new MemorySnapshotStore(), pinnedImageIds: pinned, registryAuth: auth() };
+    const result = await applyPlan(gateway, plan, project(), ctx);
+    assert.equal(result.status, 'completed', result.error);
+    const [id] = await runningIds(stack, 'web');
+    assert.equal((await docker.getContainer(id!).inspect()).Image, firstImageId);
+    assert.equal((await diffStack(gateway, project(), stack, { pinnedImageIds: pinned, pull: false })).plan.hasChanges, false);
   });
 });
