@@ -22,6 +22,20 @@ export interface PlannedActionView {
   order: 'start-first' | 'stop-first';
 }
 
+export interface ContainerView {
+  id: string;
+  name: string;
+  image: string;
+  service: string;
+  replica: number;
+  state: string;
+  status: string;
+  health: string;
+  created_at: string;
+  ports: Array<{ private_port: number; public_port: number | null; ip: string | null; type: string }>;
+  labels: Record<string, string>;
+}
+
 export interface DiffResult {
   drift: DriftView[];
   actions: PlannedActionView[];
@@ -31,12 +45,19 @@ export interface DiffResult {
   plan: unknown;
 }
 
+export type RegistryCredentials = Array<{ registry?: string; username?: string; password?: string }>;
+
+export interface DiffOptions {
+  serviceFilter: string[];
+  registryAuth: RegistryCredentials;
+}
+
 export interface ApplyContext {
   stackId: string;
   stackName: string;
   deploymentId: string;
   commit: string | null;
-  registryAuth: Array<{ registry?: string; username?: string; password?: string }>;
+  registryAuth: RegistryCredentials;
   /** Pinned image ids (rollback to an earlier deployment): service → image id. */
   pinnedImageIds?: Record<string, string>;
   saveSnapshots(snapshots: Array<{ service: string; containerName: string; containerId: string | null }>): Promise<void>;
@@ -52,11 +73,13 @@ export interface ApplyOutcome {
 }
 
 export interface ReconcileEngine {
-  diff(project: ComposeProject, stackName: string, serviceFilter: string[]): Promise<DiffResult>;
+  diff(project: ComposeProject, stackName: string, options: DiffOptions): Promise<DiffResult>;
   apply(project: ComposeProject, diff: DiffResult, ctx: ApplyContext): Promise<ApplyOutcome>;
   /** Every service touched by the deployment is running and healthy (or a finished job). */
   verify(project: ComposeProject, stackName: string, services: string[]): Promise<{ healthy: boolean; error?: string }>;
   /** Restores a deployment's snapshots (used when verification after apply fails). */
-  restore(stackName: string, snapshots: unknown[]): Promise<void>;
+  restore(stackName: string, deploymentId: string, snapshots: unknown[]): Promise<void>;
   removeStack(stackName: string, options: { volumes: boolean }): Promise<void>;
+  /** The stack's containers as the API shows them. */
+  listContainers(stackName: string): Promise<ContainerView[]>;
 }

@@ -24,7 +24,7 @@ export async function recoverUnfinishedDeployments(deps: {
     let note = 'the process stopped before this deployment started';
     if (deployment.status === 'in_progress') {
       try {
-        await deps.engine.restore(deployment.stack_name, await deps.snapshots.load(deployment.id));
+        await deps.engine.restore(deployment.stack_name, deployment.id, await deps.snapshots.load(deployment.id));
         note = 'the process stopped during this deployment; the services it touched were restored from their snapshots';
       } catch (error) {
         note = `the process stopped during this deployment; restoring its snapshots failed: ${errorMessage(error)}`;

@@ -7,10 +7,18 @@ import { errorHandler } from './error-handler.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { stackRoutes, type StackRouteDeps } from './routes/stacks.ts';
+import { driftRoutes } from './routes/drift.ts';
+import { eventRoutes } from './routes/events.ts';
+import { machineRoutes } from './routes/machine.ts';
+import { rollbackRoutes } from './routes/rollback.ts';
 import type { DeploymentStore } from '../../persistence/deployment-store.ts';
+import type { EventBus } from '../../actors/event-bus.ts';
+import type { StackInspector } from '../../actors/stack-inspector.ts';
 
 export interface ApiDeps extends StackRouteDeps {
   deployments: DeploymentStore;
+  inspector: StackInspector;
+  bus: EventBus;
   keys: ApiKeyVerifier;
   readiness: ReadinessCheck;
   logger: Logger;
@@ -33,7 +41,11 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(errorHandler(deps.logger));
   app.use(requireApiKey(deps.keys));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
-  for (const router of [healthRoutes(deps.readiness), stackRoutes(deps), deploymentRoutes(deps)]) {
+  const routers = [
+    healthRoutes(deps.readiness), stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), rollbackRoutes(deps),
+    machineRoutes(), eventRoutes(deps),
+  ];
+  for (const router of routers) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;
