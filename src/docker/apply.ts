@@ -17,7 +17,8 @@ import { progress, ReplicaFailure, type RolloutSession } from './rollout/session
 import { takeSnapshots } from './snapshots.ts';
 import type { ApplyContext, ApplyResult, Change, PlannedAction, Plan, ServiceSnapshot } from './types.ts';
 
-const DEFAULT_VERIFY_TIMEOUT_MS = 120_000;
+// Five minutes: a healthcheck with a long start_period (a JVM, a migration) must not be cut short.
+const DEFAULT_VERIFY_TIMEOUT_MS = 300_000;
 
 interface ServiceFailure { service: string; error: unknown }
 
@@ -92,6 +93,7 @@ function failureAction(project: ComposeProject, service: string): 'rollback' | '
 
 async function rollBackAfter(session: RolloutSession, failure: ServiceFailure, changes: Change[]): Promise<ApplyResult> {
   const details = failureDetails(failure);
+  session.logger.warn({ stack: session.ctx.stackName, service: failure.service, deployment: session.ctx.deploymentId, err: details.error }, 'deployment failed; rolling back');
   progress(session, failure.service, 'rollback', `rolling back deployment ${session.ctx.deploymentId}: ${details.error}`);
   try {
     await rollBackContainers(session.docker, session.logger, [...session.snapshots.values()], session.ctx);
