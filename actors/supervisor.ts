@@ -74,6 +74,7 @@ export class Supervisor {
 
   remove(stackId: string): void {
     this.root.send({ type: 'STACK.REMOVE', stackId });
+    this.deps.releaseDeploySlot(stackId);
     this.since.delete(stackId);
     this.lastState.delete(stackId);
   }
@@ -149,5 +150,6 @@ export class Supervisor {
     const message = error instanceof Error ? error.message : String(error);
     this.deps.logger.error({ stack_id: stackId, err: message }, 'stack actor crashed; the supervisor restarts it');
     this.lastState.delete(stackId);
+    this.deps.releaseDeploySlot(stackId);
   }
 }
