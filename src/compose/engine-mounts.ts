@@ -47,11 +47,16 @@ function engineMount(mount: MountModel, volumeName: (key: string) => string): Re
   if (mount.source !== undefined) engine.Source = mount.type === 'volume' ? volumeName(mount.source) : mount.source;
   if (mount.read_only) engine.ReadOnly = true;
   if (mount.consistency !== undefined) engine.Consistency = mount.consistency;
-  if (mount.type === 'bind' && mount.bind !== undefined) engine.BindOptions = bindOptions(mount.bind);
-  if (mount.type === 'volume' && mount.volume !== undefined) engine.VolumeOptions = volumeOptions(mount.volume);
-  if (mount.tmpfs !== undefined) engine.TmpfsOptions = tmpfsOptions(mount.tmpfs);
+  if (mount.type === 'bind' && mount.bind !== undefined) setNonEmpty(engine, 'BindOptions', bindOptions(mount.bind));
+  if (mount.type === 'volume' && mount.volume !== undefined) setNonEmpty(engine, 'VolumeOptions', volumeOptions(mount.volume));
+  if (mount.tmpfs !== undefined) setNonEmpty(engine, 'TmpfsOptions', tmpfsOptions(mount.tmpfs));
   if (mount.image?.subpath !== undefined) engine.ImageOptions = { Subpath: mount.image.subpath };
   return engine;
+}
+
+/** Empty option objects are left out, so they cannot make two equal mounts hash differently. */
+function setNonEmpty(engine: Record<string, unknown>, key: string, options: Record<string, unknown>): void {
+  if (Object.keys(options).length > 0) engine[key] = options;
 }
 
 function bindOptions(bind: NonNullable<MountModel['bind']>): Record<string, unknown> {

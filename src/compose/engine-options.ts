@@ -44,7 +44,7 @@ export function buildCreateOptions(model: ServiceModel, naming: EngineNaming): E
     PortBindings: ports.PortBindings,
     NetworkMode: networkMode(model, naming),
   });
-  return { Config, HostConfig, NetworkingConfig: { EndpointsConfig: endpoints(naming) } };
+  return { Config, HostConfig, NetworkingConfig: { EndpointsConfig: endpoints(model, naming) } };
 }
 
 /** `K=v`, or a bare `K` for an unresolved key (the Engine then drops K from the image env). Sorted by key. */
@@ -72,10 +72,12 @@ function networkMode(model: ServiceModel, naming: EngineNaming): string | undefi
   return naming.networkName(naming.primaryNetwork);
 }
 
-function endpoints(naming: EngineNaming): Record<string, Record<string, unknown>> {
+/** A service-level `mac_address` belongs to the primary network's endpoint (API ≥ 1.44). */
+function endpoints(model: ServiceModel, naming: EngineNaming): Record<string, Record<string, unknown>> {
   const result: Record<string, Record<string, unknown>> = {};
   for (const [key, attachment] of Object.entries(naming.networks)) {
-    result[naming.networkName(key)] = endpoint(naming.serviceName, attachment ?? {});
+    const macAddress = key === naming.primaryNetwork ? model.mac_address : undefined;
+    result[naming.networkName(key)] = endpoint(naming.serviceName, { mac_address: macAddress, ...attachment });
   }
   return result;
 }

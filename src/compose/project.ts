@@ -6,6 +6,7 @@ import { primaryNetworkKey } from './normalise/service-networks.ts';
 import { defaultNetwork, normaliseNetwork, normaliseVolume, type ResourceContext } from './normalise/resources.ts';
 import { asMapping, checkKeys, fail, type Mapping } from './normalise/values.ts';
 import { buildComposeService } from './service-facts.ts';
+import { checkNoDependencyCycles } from './dependency-cycles.ts';
 import type { ComposeNetwork, ComposeProject, ComposeService, ComposeVolume } from './types.ts';
 
 const TOP_LEVEL_KEYS = new Set(['version', 'name', 'services', 'networks', 'volumes']);
@@ -40,6 +41,7 @@ export function assembleProject(doc: Mapping, input: ProjectInput): ComposeProje
       volumeName: (key) => volumes[key].name,
     });
   }
+  checkNoDependencyCycles(mapEntries(services, (_name, service) => (service as ComposeService).dependsOn), input.file);
   return { name: input.projectName, workingDir: input.projectDir, composeFile: input.file, services, networks, volumes, warnings: input.warnings };
 }
 
