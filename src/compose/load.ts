@@ -5,6 +5,7 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ComposeError } from '../errors.ts';
 import { parseEnvFile } from './dotenv.ts';
+import { fastParseYaml } from './fast-yaml.ts';
 import { interpolateTree } from './interpolate-tree.ts';
 import { isMapping, type Mapping } from './normalise/values.ts';
 import { readInsideRoot } from './paths.ts';
@@ -41,6 +42,7 @@ export function loadComposeProjectSync(options: LoadComposeOptions): ComposeProj
     field: '',
     projectDir: workingDir,
     rootDir,
+    fileCache: new Map(),
     lookup,
     onUnset,
     warn,
@@ -60,9 +62,9 @@ function findDefaultComposeFile(projectDir: string, warn: (message: string) => v
 }
 
 export function parseComposeYaml(text: string, file: string): Mapping {
-  let doc: unknown;
+  let doc: unknown = fastParseYaml(text);
   try {
-    doc = parseYaml(text, { merge: true, uniqueKeys: true, maxAliasCount: 10000 });
+    if (doc === undefined) doc = parseYaml(text, { merge: true, uniqueKeys: true, maxAliasCount: 10000 });
   } catch (error) {
     if (error instanceof YAMLParseError) throw new ComposeError(`${file}: invalid YAML: ${error.message}`, { file });
     throw error;

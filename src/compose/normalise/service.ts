@@ -82,13 +82,18 @@ function fieldCtx(ctx: ServiceContext, key: string): ServiceContext {
   return { ...ctx, field: key };
 }
 
+/** The small context plain readers get (built once per field of every service). */
+function plainCtx(ctx: ServiceContext, key: string): FieldContext {
+  return { file: ctx.file, service: ctx.service, field: key };
+}
+
 function readPlainFields(raw: Mapping, ctx: ServiceContext): ServiceModel {
   const model: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     const reader = READERS[key];
     // compose-go treats `key: null` as "not set" for every service field.
     if (reader === undefined || value === null || value === undefined) continue;
-    model[key] = reader(value, fieldCtx(ctx, key));
+    model[key] = reader(value, plainCtx(ctx, key));
   }
   if (typeof model.image !== 'string' || model.image === '') {
     fail(fieldCtx(ctx, 'image'), `service "${ctx.service}" has no image (Accelero deploys images; it does not build them)`);
