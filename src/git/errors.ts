@@ -46,3 +46,17 @@ export class PathEscapeError extends GitError {
     super(message, 'path_escape', true);
   }
 }
+
+/** The SSH server's host key is unknown (strict checking) or does not match known_hosts. */
+export class GitHostKeyError extends GitError {
+  constructor(message: string) {
+    super(message, 'git_host_key_failed', true);
+  }
+}
+
+/** A git failure that matches no known kind; treated as transient and retried. */
+export class GitCommandError extends GitError {
+  constructor(message: string) {
+    super(message, 'git_failed', false);
+  }
+}

@@ -1,0 +1,80 @@
+import {
+  GitAuthError,
+  GitCommandError,
+  GitError,
+  GitHostKeyError,
+  GitNetworkError,
+  GitRefNotFoundError,
+  GitRepositoryNotFoundError,
+} from './errors.ts';
+import { scrubSecrets } from './redact.ts';
+
+// Turns git's stderr into one of the typed errors. Order matters: the most specific
+// patterns first, because git often prints a generic line after the precise one.
+
+export interface ErrorContext {
+  stack: string;
+  /** Already redacted. */
+  url: string;
+  ref: string;
+  secrets: readonly string[];
+}
+
+type Kind = 'hostKey' | 'auth' | 'notFound' | 'refNotFound' | 'network';
+
+const PATTERNS: ReadonlyArray<[Kind, RegExp]> = [
+  ['hostKey', /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No \w+ host key is known/i],
+  ['auth', /Authentication failed|could not read (Username|Password)|terminal prompts disabled|Permission denied \(|returned error: 40[13]|HTTP Basic: Access denied|invalid credentials|Invalid username or password/i],
+  ['notFound', /Repository not found|repository '[^']*' not found|does not appear to be a git repository|returned error: 404|project you were looking for could not be found|No such file or directory|not a git repository/i],
+  ['refNotFound', /couldn't find remote ref|not our ref|unadvertised object|invalid object name|unknown revision|bad object|reference is not a tree/i],
+  ['network', /Could not resolve host|Connection refused|Failed to connect|timed out|Network is unreachable|No route to host|early EOF|Connection reset|unexpected disconnect|returned error: 5\d\d|ssh: connect to host|Could not read from remote repository|block timeout|RPC failed|gnutls_handshake|SSL/i],
+];
+
+const LABEL: Record<Kind, string> = {
+  hostKey: 'SSH host key verification failed',
+  auth: 'authentication failed',
+  notFound: 'repository not found',
+  refNotFound: 'ref not found',
+  network: 'repository unreachable',
+};
+
+function rawMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** The line that told us the kind, then git's last line; without secrets, bounded in size. */
+function detail(text: string, secrets: readonly string[], pattern: RegExp | undefined): string {
+  const lines = scrubSecrets(text, secrets)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  const telling = pattern ? lines.find((l) => pattern.test(l)) : undefined;
+  const picked = [...new Set([telling, lines.at(-1)].filter((l): l is string => !!l))];
+  return picked.join(' | ').slice(0, 500);
+}
+
+export function describe(ctx: ErrorContext, what: string): string {
+  return `stack "${ctx.stack}": ${what} for ${ctx.url} (ref ${ctx.ref})`;
+}
+
+export function classifyGitError(error: unknown, ctx: ErrorContext): GitError {
+  if (error instanceof GitError) return error;
+  const text = rawMessage(error);
+  const [kind, pattern] = PATTERNS.find(([, p]) => p.test(text)) ?? [undefined, undefined];
+  const message = `${describe(ctx, kind ? LABEL[kind] : 'git failed')}: ${detail(text, ctx.secrets, pattern)}`;
+  switch (kind) {
+    case 'hostKey':
+      return new GitHostKeyError(message);
+    case 'auth':
+      return new GitAuthError(message);
+    case 'notFound':
+      return new GitRepositoryNotFoundError(message);
+    case 'refNotFound':
+      return new GitRefNotFoundError(message);
+    case 'network':
+      return new GitNetworkError(message);
+    default:
+      return new GitCommandError(message);
+  }
+}

@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { baseGitEnv } from './run-git.ts';
+
+// Per-commit exports: `<dataDir>/<stack>/<commit>/` holds the files of one commit (no .git).
+// A small state file remembers which commits were exported most recently, so rollbacks find
+// the last few and older ones can be removed.
+
+const STATE_FILE = '.accelero-exports.json';
+const COMMIT_DIR = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+interface ExportState {
+  /** Most recent first. */
+  commits: string[];
+}
+
+export async function readExportState(stackDir: string): Promise<ExportState> {
+  try {
+    const parsed = JSON.parse(await readFile(join(stackDir, STATE_FILE), 'utf8')) as Partial<ExportState>;
+    return { commits: Array.isArray(parsed.commits) ? parsed.commits.filter((c) => COMMIT_DIR.test(c)) : [] };
+  } catch {
+    return { commits: [] };
+  }
+}
+
+async function writeExportState(stackDir: string, state: ExportState): Promise<void> {
+  const tmp = join(stackDir, `${STATE_FILE}.tmp`);
+  await writeFile(tmp, JSON.stringify(state));
+  await rename(tmp, join(stackDir, STATE_FILE));
+}
+
+export async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}
+
+/** `git archive <commit> | tar -x -C <dir>`: plain files, attributes like export-ignore honoured. */
+function archiveInto(mirrorDir: string, commit: string, dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const git = spawn('git', ['--git-dir', mirrorDir, 'archive', '--format=tar', commit], { env: baseGitEnv() });
+    const tar = spawn('tar', ['-x', '--no-same-owner', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    git.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    tar.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    git.stdout.pipe(tar.stdin);
+    const codes: Array<number | null> = [];
+    const done = (code: number | null) => {
+      codes.push(code);
+      if (codes.length < 2) return;
+      if (codes.every((c) => c === 0)) resolve();
+      else reject(new Error(`git archive ${commit} failed: ${stderr.trim()}`));
+    };
+    git.on('error', reject);
+    tar.on('error', reject);
+    git.on('close', done);
+    tar.on('close', done);
+  });
+}
+
+/**
+ * Exports the commit into `<stackDir>/<commit>` unless it is already there. Writes into a
+ * temp directory first and renames it, so a crash never leaves a half-exported commit.
+ */
+export async function exportCommit(mirrorDir: string, stackDir: string, commit: string): Promise<string> {
+  const target = join(stackDir, commit);
+  if (await isDirectory(target)) return target;
+  await mkdir(stackDir, { recursive: true });
+  const tmp = join(stackDir, `.tmp-${commit}-${process.pid}-${Date.now()}`);
+  await mkdir(tmp);
+  try {
+    await archiveInto(mirrorDir, commit, tmp);
+    await rename(tmp, target);
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    if (await isDirectory(target)) return target; // another export of the same commit won
+    throw error;
+  }
+  return target;
+}
+
+/** Records `commit` as the most recent export and removes exports beyond the newest `keep`. */
+export async function recordExport(stackDir: string, commit: string, keep: number): Promise<void> {
+  const state = await readExportState(stackDir);
+  const commits = [commit, ...state.commits.filter((c) => c !== commit)];
+  const kept = commits.slice(0, Math.max(1, keep));
+  await writeExportState(stackDir, { commits: kept });
+  for (const entry of await readdir(stackDir)) {
+    const stale = (COMMIT_DIR.test(entry) && !kept.includes(entry)) || entry.startsWith('.tmp-');
+    if (stale) await rm(join(stackDir, entry), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,229 @@
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { describe, type ErrorContext } from './classify-error.ts';
+import { prepareAuth, secretsOf, type GitAuth } from './credentials.ts';
+import { ComposeFileNotFoundError, GitRefNotFoundError } from './errors.ts';
+import { exportCommit, isDirectory, readExportState, recordExport } from './export.ts';
+import { KeyedLock } from './keyed-lock.ts';
+import { lsRemote, TtlPromiseCache, type RemoteRefs } from './ls-remote.ts';
+import { Mirror } from './mirror.ts';
+import { resolveInside } from './path-safety.ts';
+import { commitFor, isFullSha, refTarget, type RefTarget } from './ref-target.ts';
+import { withGitRetry, type RetryPolicy } from './retry.ts';
+import { checkStackName, normaliseSource, type NormalisedSource } from './source-spec.ts';
+import type { GitSource, SourceRevision, SourceSpec } from './types.ts';
+
+/** Pino-compatible subset; Accelero passes its pino logger. */
+export interface GitLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface GitSourceOptions {
+  /** STACKS_DATA_DIR: exports go to `<dataDir>/<stack>/<commit>/`. */
+  dataDir: string;
+  /** Bare mirrors; default `<dataDir>/.mirrors`. */
+  mirrorsDir?: string;
+  logger?: GitLogger;
+  /** Exports kept per stack for rollback (default 5). */
+  keepCommits?: number;
+  /** How long one ls-remote answer serves every stack on that repository (default 10 s). */
+  lsRemoteTtlMs?: number;
+  /** Retries of transient failures (default 3) and the first backoff (default 500 ms). */
+  retries?: number;
+  retryMinTimeoutMs?: number;
+  /** Kill a git command that prints nothing for this long (default 120 s). */
+  commandTimeoutMs?: number;
+  /** Repack a mirror once this many packs pile up (default 10). */
+  maxPacks?: number;
+}
+
+export interface ResolveOptions {
+  /**
+   * Epoch ms: use no ls-remote answer obtained before this instant. A webhook handler passes
+   * the time the push arrived; all stacks resolving that push still share one ls-remote.
+   */
+  refreshAfter?: number;
+}
+
+export interface GitSourceStats {
+  lsRemotes: number;
+  fetches: number;
+}
+
+export interface AcceleroGitSource extends GitSource {
+  resolve(spec: SourceSpec, options?: ResolveOptions): Promise<SourceRevision>;
+  stats(): GitSourceStats;
+}
+
+const SILENT: GitLogger = { debug() {}, info() {}, warn() {} };
+
+interface Job {
+  spec: SourceSpec;
+  source: NormalisedSource;
+  target: RefTarget;
+  ctx: ErrorContext;
+  mirror: Mirror;
+}
+
+export class MirroredGitSource implements AcceleroGitSource {
+  private readonly dataDir: string;
+  private readonly mirrorsDir: string;
+  private readonly log: GitLogger;
+  private readonly keepCommits: number;
+  private readonly policy: RetryPolicy;
+  private readonly refsCache: TtlPromiseCache<RemoteRefs>;
+  private readonly mirrors = new Map<string, Mirror>();
+  private readonly stackLock = new KeyedLock();
+  private lsRemoteCount = 0;
+
+  constructor(private readonly options: GitSourceOptions) {
+    this.dataDir = resolve(options.dataDir);
+    this.mirrorsDir = resolve(options.mirrorsDir ?? join(this.dataDir, '.mirrors'));
+    this.log = options.logger ?? SILENT;
+    this.keepCommits = options.keepCommits ?? 5;
+    this.policy = { retries: options.retries ?? 3, minTimeoutMs: options.retryMinTimeoutMs ?? 500 };
+    this.refsCache = new TtlPromiseCache({ ttlMs: options.lsRemoteTtlMs ?? 10_000 });
+  }
+
+  stats(): GitSourceStats {
+    let fetches = 0;
+    for (const mirror of this.mirrors.values()) fetches += mirror.fetchCount;
+    return { lsRemotes: this.lsRemoteCount, fetches };
+  }
+
+  async resolve(spec: SourceSpec, options: ResolveOptions = {}): Promise<SourceRevision> {
+    const job = this.job(spec);
+    const refs = await this.remoteRefs(job, options.refreshAfter);
+    const commit = commitFor(job.target, refs);
+    if (!commit) throw this.refNotFound(job);
+    return this.stackLock.run(spec.stack, () => this.deliver(job, commit));
+  }
+
+  async checkout(spec: SourceSpec, commit: string): Promise<SourceRevision> {
+    const job = this.job(spec);
+    if (!isFullSha(commit)) throw new GitRefNotFoundError(describe(job.ctx, `"${commit}" is not a full commit sha`));
+    return this.stackLock.run(spec.stack, () => this.deliver(job, commit.toLowerCase()));
+  }
+
+  async forget(stack: string): Promise<void> {
+    checkStackName(stack);
+    await this.stackLock.run(stack, () => rm(this.stackDir(stack), { recursive: true, force: true }));
+  }
+
+  private job(spec: SourceSpec): Job {
+    checkStackName(spec.stack);
+    const source = normaliseSource(spec);
+    const target = refTarget(spec);
+    const ctx = { stack: spec.stack, url: source.displayUrl, ref: target.label, secrets: secretsOf(source.credentials) };
+    return { spec, source, target, ctx, mirror: this.mirrorFor(source.url) };
+  }
+
+  private mirrorFor(url: string): Mirror {
+    let mirror = this.mirrors.get(url);
+    if (!mirror) {
+      mirror = new Mirror(url, { mirrorsDir: this.mirrorsDir, maxPacks: this.options.maxPacks ?? 10, timeoutMs: this.options.commandTimeoutMs });
+      this.mirrors.set(url, mirror);
+    }
+    return mirror;
+  }
+
+  private stackDir(stack: string): string {
+    return resolveInside(this.dataDir, stack, 'stack name');
+  }
+
+  /** One ls-remote per repository and credential set, shared while fresh. */
+  private remoteRefs(job: Job, refreshAfter: number | undefined): Promise<RemoteRefs> {
+    return this.refsCache.get(
+      job.source.accessKey,
+      () =>
+        this.withAuth(job, (auth) => {
+          this.lsRemoteCount += 1;
+          this.log.debug({ stack: job.spec.stack, url: job.source.displayUrl }, 'git ls-remote');
+          return lsRemote(job.source.url, { cwd: this.mirrorsDir, ...this.authContext(auth) });
+        }),
+      refreshAfter,
+    );
+  }
+
+  private authContext(auth: GitAuth) {
+    return { config: auth.config, env: auth.env, timeoutMs: this.options.commandTimeoutMs };
+  }
+
+  /** Prepares credentials, runs the operation with retries, and always removes temp key files. */
+  private async withAuth<T>(job: Job, operation: (auth: GitAuth) => Promise<T>): Promise<T> {
+    await mkdir(this.mirrorsDir, { recursive: true });
+    const auth = await prepareAuth(job.source.url, job.source.credentials, { defaultKnownHostsFile: join(this.mirrorsDir, 'known_hosts') });
+    try {
+      return await withGitRetry(() => operation(auth), job.ctx, this.policy, {
+        onRetry: (error, attempt) => this.log.warn({ stack: job.spec.stack, url: job.source.displayUrl, attempt, code: error.code }, 'git retry'),
+      });
+    } finally {
+      await auth.dispose();
+    }
+  }
+
+  private refNotFound(job: Job): GitRefNotFoundError {
+    const { target } = job;
+    const what = target.kind === 'branch' ? `branch "${target.name}" not found` : `tag or branch "${target.label}" not found`;
+    const hint = target.kind === 'tag' && /^[0-9a-f]{4,39}$/i.test(target.name) ? ' (a commit pin needs the full 40-character sha)' : '';
+    return new GitRefNotFoundError(describe(job.ctx, what + hint));
+  }
+
+  /** Exports the commit for the stack unless it is the one exported last (then: no git work). */
+  private async deliver(job: Job, commit: string): Promise<SourceRevision> {
+    const stackDir = this.stackDir(job.spec.stack);
+    const previous = (await readExportState(stackDir)).commits[0];
+    const directory = join(stackDir, commit);
+    if (previous === commit && (await isDirectory(directory))) {
+      return this.revision(job, commit, directory, [], true);
+    }
+    if (!(await isDirectory(directory))) {
+      await this.ensureCommit(job, commit);
+      await exportCommit(job.mirror.dir, stackDir, commit);
+    }
+    const revision = this.revision(job, commit, directory, await this.changedSince(job, previous, commit), false);
+    await this.checkComposeFile(job, revision);
+    await recordExport(stackDir, commit, this.keepCommits);
+    this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, ref: job.target.label, commit }, 'git exported commit');
+    return revision;
+  }
+
+  private revision(job: Job, commit: string, directory: string, changedPaths: string[], unchanged: boolean): SourceRevision {
+    const composeFile = resolveInside(directory, job.spec.composePath, 'compose_path');
+    return { stack: job.spec.stack, ref: job.target.label, commit, directory, composeFile, changedPaths, unchanged };
+  }
+
+  private async changedSince(job: Job, previous: string | undefined, commit: string): Promise<string[]> {
+    if (!previous || previous === commit || !(await job.mirror.hasCommit(previous))) return [];
+    if (!(await job.mirror.hasCommit(commit))) return [];
+    return job.mirror.changedPaths(previous, commit);
+  }
+
+  private async checkComposeFile(job: Job, revision: SourceRevision): Promise<void> {
+    const isFile = await stat(revision.composeFile).then((s) => s.isFile(), () => false);
+    if (!isFile) {
+      const where = `compose file "${job.spec.composePath}" not found in commit ${revision.commit}`;
+      throw new ComposeFileNotFoundError(describe(job.ctx, where));
+    }
+  }
+
+  /** Makes sure the mirror holds the commit, fetching at most once for all stacks waiting on it. */
+  private async ensureCommit(job: Job, commit: string): Promise<void> {
+    const { mirror } = job;
+    if (await mirror.hasCommit(commit)) return;
+    await mirror.settled();
+    for (let round = 0; round < 2; round += 1) {
+      if (await mirror.hasCommit(commit)) return;
+      await this.withAuth(job, (auth) => mirror.fetch(this.authContext(auth)));
+      this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, fetches: mirror.fetchCount }, 'git fetched mirror');
+    }
+    if (await mirror.hasCommit(commit)) return;
+    if (job.target.kind === 'commit' || isFullSha(commit)) {
+      await this.withAuth(job, (auth) => mirror.fetchCommit(this.authContext(auth), commit)).catch(() => {});
+      if (await mirror.hasCommit(commit)) return;
+    }
+    throw new GitRefNotFoundError(describe(job.ctx, `commit ${commit} not found in the repository`));
+  }
+}

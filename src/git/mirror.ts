@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runGit, type GitCommandContext } from './run-git.ts';
+
+// One bare mirror per repository URL, shared by every stack on it. The mirror has no
+// remote configured: the (credential-free) URL is given on each fetch, so nothing about
+// the server or its credentials is ever stored in the mirror's config.
+
+export interface MirrorOptions {
+  mirrorsDir: string;
+  /** Repack once this many packs pile up (git's gc.autoPackLimit). */
+  maxPacks: number;
+  timeoutMs?: number;
+}
+
+const FETCH_ALL = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
+
+/** Directory name: readable host/path plus a hash of the full URL, so two URLs never share one. */
+export function mirrorName(url: string): string {
+  const hash = createHash('sha256').update(url).digest('hex').slice(0, 16);
+  const readable = url
+    .replace(/^[a-z+]+:\/\//i, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '')
+    .slice(-60);
+  return `${readable || 'repo'}-${hash}.git`;
+}
+
+export class Mirror {
+  readonly dir: string;
+  private ready?: Promise<void>;
+  private fetching?: Promise<void>;
+  /** Number of fetches actually run against the server (for logs and tests). */
+  fetchCount = 0;
+
+  constructor(readonly url: string, private readonly options: MirrorOptions) {
+    this.dir = join(options.mirrorsDir, mirrorName(url));
+  }
+
+  private local(extra: Partial<GitCommandContext> = {}): GitCommandContext {
+    return { cwd: this.dir, timeoutMs: this.options.timeoutMs, ...extra };
+  }
+
+  /** Creates the bare repository once; re-applies its settings on every start (idempotent). */
+  ensure(): Promise<void> {
+    this.ready ??= this.init().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  private async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const exists = await access(join(this.dir, 'HEAD')).then(() => true, () => false);
+    if (!exists) await runGit(['init', '--bare', '--quiet'], this.local());
+    // Every fetch keeps its pack (no loose objects), and `gc --auto` folds packs together
+    // once they pile up: the mirror stays compact without a full repack per fetch.
+    for (const [key, value] of [
+      ['fetch.unpackLimit', '1'],
+      ['gc.autoPackLimit', String(this.options.maxPacks)],
+      ['gc.autoDetach', 'false'],
+      ['core.logAllRefUpdates', 'false'],
+    ]) {
+      await runGit(['config', key, value], this.local());
+    }
+    await writeFile(join(this.dir, 'description'), `Accelero mirror of ${this.url}\n`);
+  }
+
+  async hasCommit(commit: string): Promise<boolean> {
+    await this.ensure();
+    try {
+      await runGit(['cat-file', '-e', `${commit}^{commit}`], this.local());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Fetches all branches and tags. Callers that arrive while a fetch runs join it rather
+   * than starting their own: that is what keeps N stacks on one repository at one fetch.
+   */
+  fetch(auth: Partial<GitCommandContext>, refspecs: readonly string[] = FETCH_ALL): Promise<void> {
+    if (this.fetching) return this.fetching;
+    this.fetching = this.runFetch(auth, refspecs).finally(() => {
+      this.fetching = undefined;
+    });
+    return this.fetching;
+  }
+
+  /** Waits for a fetch in progress, if any (never fails). */
+  async settled(): Promise<void> {
+    await this.fetching?.catch(() => {});
+  }
+
+  get busy(): boolean {
+    return this.fetching !== undefined;
+  }
+
+  private async runFetch(auth: Partial<GitCommandContext>, refspecs: readonly string[]): Promise<void> {
+    await this.ensure();
+    this.fetchCount += 1;
+    // Pruning only makes sense for the whole-namespace refspecs; a single pinned sha has none.
+    const prune = refspecs === FETCH_ALL ? ['--prune'] : [];
+    await runGit(['fetch', '--quiet', ...prune, '--no-tags', '--no-auto-gc', '--', this.url, ...refspecs], this.local(auth));
+    await runGit(['gc', '--auto', '--quiet'], this.local());
+  }
+
+  /** Fetches one commit by id (a pin that no branch or tag contains), kept under refs/accelero/. */
+  fetchCommit(auth: Partial<GitCommandContext>, commit: string): Promise<void> {
+    return this.fetch(auth, [`+${commit}:refs/accelero/pinned/${commit}`]);
+  }
+
+  /** Files changed between two commits (both must be in the mirror). */
+  async changedPaths(from: string, to: string): Promise<string[]> {
+    const out = await runGit(['diff', '--name-only', '--no-renames', '-z', from, to, '--'], this.local());
+    return out.split('\0').filter((p) => p.length > 0);
+  }
+}

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { createGitSource } from '../../src/git/index.ts';
+import { useRepoFixture } from './helpers/repo-fixture.ts';
+
+async function mirrorDirs(mirrorsDir: string): Promise<string[]> {
+  return (await readdir(mirrorsDir)).filter((name) => name.endsWith('.git')).map((name) => join(mirrorsDir, name));
+}
+
+describe('bare mirrors', { timeout: 120_000 }, () => {
+  const fx = useRepoFixture({ 'docker-compose.yaml': 'services: {}\n' });
+
+  it('keeps one mirror per repository URL however many stacks use it', async () => {
+    const mirrorsDir = join(fx.dataDir, 'one-mirror');
+    const git = createGitSource({ dataDir: fx.dataDir, mirrorsDir });
+    for (const stack of ['a', 'b', 'c']) await git.resolve({ stack, url: fx.repo.url, composePath: 'docker-compose.yaml' });
+    assert.equal((await mirrorDirs(mirrorsDir)).length, 1);
+  });
+
+  it('stores no remote and no URL with credentials in the mirror config', async () => {
+    const mirrorsDir = join(fx.dataDir, 'no-remote');
+    const git = createGitSource({ dataDir: fx.dataDir, mirrorsDir });
+    await git.resolve({ stack: 'cfg', url: fx.repo.url, composePath: 'docker-compose.yaml' });
+    const [mirror] = await mirrorDirs(mirrorsDir);
+    const config = await readFile(join(mirror, 'config'), 'utf8');
+    assert.doesNotMatch(config, /\[remote|url\s*=|credential|extraheader/i);
+  });
+
+  it('folds packs together once more than maxPacks pile up', async () => {
+    const mirrorsDir = join(fx.dataDir, 'compact');
+    const git = createGitSource({ dataDir: fx.dataDir, mirrorsDir, maxPacks: 3, lsRemoteTtlMs: 0 });
+    for (let i = 0; i < 8; i += 1) {
+      await fx.repo.commit({ [`f${i}.txt`]: `${i}\n` });
+      await git.resolve({ stack: 'packs', url: fx.repo.url, composePath: 'docker-compose.yaml' });
+    }
+    const [mirror] = await mirrorDirs(mirrorsDir);
+    const packs = (await readdir(join(mirror, 'objects', 'pack'))).filter((name) => name.endsWith('.pack'));
+    assert.equal(git.stats().fetches, 8);
+    assert.ok(packs.length <= 3, `packs: ${packs.length}`);
+  });
+});

@@ -1,0 +1,172 @@
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, dirname } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+// A smart-HTTP git server on loopback for tests: `git http-backend` (CGI) behind node:http,
+// with optional basic auth, request counters (to assert how often a client fetched) and
+// injectable failures (to exercise retries).
+
+export interface GitHttpCounts {
+  /** Every request received, including refused ones. */
+  requests: number;
+  /** Requests answered 401 (missing or wrong credentials). */
+  unauthorized: number;
+  /** `GET …/info/refs?service=git-upload-pack`: one per client connection (ls-remote or fetch). */
+  infoRefs: number;
+  /** Every `POST …/git-upload-pack`. */
+  uploadPackPosts: number;
+  /** Protocol v2 `command=ls-refs` requests (git ls-remote). */
+  lsRefs: number;
+  /** Upload-pack requests that ask for objects (v2 `command=fetch`, or any v0 POST): fetches. */
+  fetches: number;
+}
+
+export interface GitHttpServer {
+  /** `http://127.0.0.1:<port>` */
+  baseUrl: string;
+  /** Serves `dir` (bare or not) at `<baseUrl>/<name>.git` and returns that URL. */
+  addRepo(name: string, dir: string): string;
+  counts: GitHttpCounts;
+  resetCounts(): void;
+  /** Answer the next `n` requests with `status` (default 503) before reaching git. */
+  failNext(n: number, status?: number): void;
+  stop(): Promise<void>;
+}
+
+export interface GitHttpServerOptions {
+  /** When given, every request needs these basic-auth credentials. */
+  auth?: { username: string; password: string };
+  repos?: Record<string, string>;
+}
+
+const zeroCounts = (): GitHttpCounts => ({ requests: 0, unauthorized: 0, infoRefs: 0, uploadPackPosts: 0, lsRefs: 0, fetches: 0 });
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function authorised(req: IncomingMessage, auth: GitHttpServerOptions['auth']): boolean {
+  if (!auth) return true;
+  const expected = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  return req.headers.authorization === expected;
+}
+
+function countUploadPack(counts: GitHttpCounts, req: IncomingMessage, body: Buffer): void {
+  const url = req.url ?? '';
+  if (req.method === 'GET' && url.includes('/info/refs') && url.includes('service=git-upload-pack')) counts.infoRefs += 1;
+  if (req.method !== 'POST' || !url.endsWith('/git-upload-pack')) return;
+  counts.uploadPackPosts += 1;
+  let text = body;
+  try {
+    if (req.headers['content-encoding'] === 'gzip') text = gunzipSync(body);
+  } catch {
+    // count it as a fetch below
+  }
+  const payload = text.toString('latin1');
+  if (payload.includes('command=ls-refs')) counts.lsRefs += 1;
+  else counts.fetches += 1;
+}
+
+/** Runs http-backend for one request and streams its CGI answer back. */
+function runBackend(req: IncomingMessage, res: ServerResponse, repoDir: string, rest: string, body: Buffer): void {
+  const [pathInfo, query = ''] = rest.split('?');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    GIT_PROJECT_ROOT: dirname(repoDir),
+    GIT_HTTP_EXPORT_ALL: '1',
+    PATH_INFO: `/${basename(repoDir)}${pathInfo}`,
+    REQUEST_METHOD: req.method,
+    QUERY_STRING: query,
+    CONTENT_TYPE: req.headers['content-type'] ?? '',
+    CONTENT_LENGTH: String(body.length),
+    HTTP_CONTENT_ENCODING: String(req.headers['content-encoding'] ?? ''),
+    GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+    REMOTE_USER: 'test',
+    REMOTE_ADDR: '127.0.0.1',
+  };
+  const cgi = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  cgi.stdin.on('error', () => {}); // http-backend may exit before reading a body it does not need
+  cgi.stdin.end(body);
+  let head = Buffer.alloc(0);
+  let headersSent = false;
+  cgi.stdout.on('data', (chunk: Buffer) => {
+    if (headersSent) return void res.write(chunk);
+    head = Buffer.concat([head, chunk]);
+    const end = head.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    headersSent = true;
+    writeCgiHeaders(res, head.subarray(0, end).toString('latin1'));
+    res.write(head.subarray(end + 4));
+  });
+  cgi.on('close', () => {
+    if (!headersSent) res.writeHead(502);
+    res.end();
+  });
+}
+
+function writeCgiHeaders(res: ServerResponse, block: string): void {
+  let status = 200;
+  for (const line of block.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10);
+    else res.setHeader(name, value);
+  }
+  res.writeHead(status);
+}
+
+export async function startGitHttpServer(options: GitHttpServerOptions = {}): Promise<GitHttpServer> {
+  const repos = new Map<string, string>(Object.entries(options.repos ?? {}));
+  let counts = zeroCounts();
+  let failures: { left: number; status: number } = { left: 0, status: 503 };
+
+  const server = createServer(async (req, res) => {
+    counts.requests += 1;
+    const body = await readBody(req);
+    if (failures.left > 0) {
+      failures.left -= 1;
+      return void res.writeHead(failures.status).end('injected failure\n');
+    }
+    if (!authorised(req, options.auth)) {
+      counts.unauthorized += 1;
+      return void res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="accelero-test"' }).end();
+    }
+    const match = /^\/([^/]+)\.git(\/.*)$/.exec(req.url ?? '');
+    const repoDir = match ? repos.get(decodeURIComponent(match[1])) : undefined;
+    if (!match || !repoDir) return void res.writeHead(404).end('no such repository\n');
+    countUploadPack(counts, req, body);
+    runBackend(req, res, repoDir, match[2], body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    baseUrl,
+    addRepo(name, dir) {
+      repos.set(name, dir);
+      return `${baseUrl}/${encodeURIComponent(name)}.git`;
+    },
+    get counts() {
+      return counts;
+    },
+    resetCounts() {
+      counts = zeroCounts();
+    },
+    failNext(n, status = 503) {
+      failures = { left: n, status };
+    },
+    stop() {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
