@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { runConfigCommand } from '../../src/cli/config.ts';
+import { DEFAULT_COMPOSE_FILES } from '../../src/compose/load.ts';
 import { FIXTURES, writeProject } from './helpers.ts';
 
 interface Run {
@@ -22,6 +23,8 @@ function fixtureEnvironment(dir: string): Record<string, string> {
 }
 
 const fixtureNames = readdirSync(FIXTURES).filter((name) => existsSync(`${FIXTURES}${name}/expected.yaml`));
+const SAMPLES = new URL('../../samples/', import.meta.url).pathname;
+const sampleNames = readdirSync(SAMPLES).filter((name) => DEFAULT_COMPOSE_FILES.some((file) => existsSync(`${SAMPLES}${name}/${file}`)));
 
 test('there are at least ten realistic fixtures', () => assert.ok(fixtureNames.length >= 10, `${fixtureNames.length} fixtures`));
 
@@ -31,6 +34,18 @@ for (const name of fixtureNames) {
     const result = await run(['--project-dir', dir], fixtureEnvironment(dir));
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout.replaceAll(dir, '<project>'), readFileSync(`${dir}/expected.yaml`, 'utf8'));
+  });
+}
+
+test('there is at least one sample repository', () => assert.ok(sampleNames.length >= 1));
+
+for (const name of sampleNames) {
+  test(`accelero config prints the expected model for samples/${name}`, async () => {
+    const dir = `${SAMPLES}${name}`;
+    const result = await run(['--project-dir', dir]);
+    assert.equal(result.code, 0, result.stderr);
+    const expected = readFileSync(`${FIXTURES}samples-expected/${name}.yaml`, 'utf8');
+    assert.equal(result.stdout.replaceAll(dir, '<project>'), expected);
   });
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { fastParseYaml } from '../../src/compose/fast-yaml.ts';
 import { FIXTURES } from './helpers.ts';
@@ -66,7 +66,7 @@ for (const [name, text] of Object.entries(BAILS)) {
 }
 
 test('the fast reader reads every fixture compose file like yaml', () => {
-  for (const name of readdirSync(FIXTURES)) {
+  for (const name of readdirSync(FIXTURES).filter((entry) => existsSync(`${FIXTURES}${entry}/compose.yaml`))) {
     const text = readFileSync(`${FIXTURES}${name}/compose.yaml`, 'utf8');
     const fast = fastParseYaml(text);
     assert.notEqual(fast, undefined, `${name}: the fast reader gave up`);
@@ -75,7 +75,7 @@ test('the fast reader reads every fixture compose file like yaml', () => {
 });
 
 test('randomly damaged fixtures are read like yaml or left to it', () => {
-  const texts = readdirSync(FIXTURES).map((name) => readFileSync(`${FIXTURES}${name}/compose.yaml`, 'utf8'));
+  const texts = readdirSync(FIXTURES).filter((entry) => existsSync(`${FIXTURES}${entry}/compose.yaml`)).map((name) => readFileSync(`${FIXTURES}${name}/compose.yaml`, 'utf8'));
   const pieces = [':', '#', '-', "'", '"', '[', ']', '{', '}', '&', '*', '|', '>', ' ', '\n', ',', '!', '?', '\n  ', ': ', ' #', '- ', '~', '.', '\\', '<<: '];
   let seed = 42;
   const random = (limit: number): number => {
