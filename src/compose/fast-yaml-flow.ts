@@ -1,6 +1,14 @@
 // Single-line flow collections (`[a, "b"]`, `{k: v}`) for fast-yaml.ts. A flow collection that
 // spans lines, holds tags or anchors, or has a `? ` key makes the reader give up.
-import { FastYamlBail, readDoubleQuoted, readSingleQuoted, resolvePlain, skipSpaces, type ScalarRead } from './fast-yaml-scalars.ts';
+import {
+  FastYamlBail,
+  readDoubleQuoted,
+  readSingleQuoted,
+  resolvePlain,
+  skipSpaces,
+  startsWithIndicator,
+  type ScalarRead,
+} from './fast-yaml-scalars.ts';
 
 type Anchors = Map<string, unknown>;
 
@@ -61,6 +69,7 @@ function readFlowKey(text: string, index: number): { value: string; end: number 
     const read = first === '"' ? readDoubleQuoted(text, index) : readSingleQuoted(text, index);
     return { value: read.value as string, end: read.end };
   }
+  if (startsWithIndicator(text.slice(index, index + 2))) bail();
   const end = scanFlowPlain(text, index);
   const key = resolvePlain(text.slice(index, end).trimEnd());
   if (typeof key !== 'string' || key === '') bail();
@@ -78,8 +87,7 @@ function readFlowNode(text: string, index: number, anchors: Anchors): ScalarRead
     if (!anchors.has(name)) bail();
     return { value: anchors.get(name), end };
   }
-  if (first === undefined || '!&|>#@`%?,]}'.includes(first)) bail();
-  if (first === '-' && text[index + 1] === ' ') bail();
+  if (first === undefined || startsWithIndicator(text.slice(index, index + 2))) bail();
   const end = scanFlowPlain(text, index);
   if (text[end] === ':') bail(); // `[a: b]` is a single-pair mapping: leave it to `yaml`
   return { value: resolvePlain(text.slice(index, end).trimEnd()), end };

@@ -1,6 +1,8 @@
-// Scalars for fast-yaml.ts, resolved like the `yaml` library's core schema (YAML 1.2): null,
-// booleans, decimal integers and floats; everything else a string. Unusual forms (hex, octal,
-// .inf, huge integers, multi-line quotes, rare escapes) make the fast reader give up instead.
+// Scalars for fast-yaml.ts: null and booleans as the core schema (and go-yaml v3) read them,
+// numbers as go-yaml v3 reads them (yaml-numbers.ts); everything else a string. Unusual forms
+// (.inf, huge integers, multi-line quotes, rare escapes) make the fast reader give up instead.
+import { goYamlNumber } from './yaml-numbers.ts';
+
 /** Thrown inside the fast reader when the input needs the full `yaml` library. */
 export class FastYamlBail extends Error {}
 
@@ -13,25 +15,32 @@ export interface ScalarRead {
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 const TRUE = new Set(['true', 'True', 'TRUE']);
 const FALSE = new Set(['false', 'False', 'FALSE']);
-const INT = /^[-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-const UNSUPPORTED_NUMBER = /^(?:0o|0x|[-+]?\.(?:inf|Inf|INF)$|\.(?:nan|NaN|NAN)$)/;
 
 export function resolvePlain(text: string): unknown {
   if (NULLS.has(text)) return null;
   if (TRUE.has(text)) return true;
   if (FALSE.has(text)) return false;
   const first = text.charCodeAt(0);
-  // Only text that starts like a number can be one; skip the regexes for everything else.
-  if (!((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46)) return text;
-  if (INT.test(text)) {
-    const number = Number(text);
-    if (!Number.isSafeInteger(number)) throw new FastYamlBail();
-    return number;
+  // `.5` and `.inf`: only the core float rules apply (go-yaml calls ParseFloat on the text).
+  if (first === 46) {
+    if (/^\.(?:inf|Inf|INF|nan|NaN|NAN)$/.test(text)) throw new FastYamlBail();
+    return FLOAT.test(text) ? Number(text) : text;
   }
-  if (FLOAT.test(text)) return Number(text);
-  if (UNSUPPORTED_NUMBER.test(text)) throw new FastYamlBail();
-  return text;
+  // Only text that starts with a digit or sign can be a number; skip the regexes for the rest.
+  if (!((first >= 48 && first <= 57) || first === 43 || first === 45)) return text;
+  if (/^[-+]\.(?:inf|Inf|INF)$/.test(text)) throw new FastYamlBail();
+  const number = goYamlNumber(text);
+  if (number === undefined) return text;
+  if (Number.isInteger(number) && !Number.isSafeInteger(number)) throw new FastYamlBail();
+  return number;
+}
+
+/** YAML 1.2 `ns-plain-first`: a plain scalar cannot start with an indicator character. */
+export function startsWithIndicator(text: string): boolean {
+  const first = text[0];
+  if (',[]{}#&*!|>\'"%@`'.includes(first)) return true;
+  return (first === '-' || first === '?' || first === ':') && (text.length === 1 || text[1] === ' ' || text[1] === ',');
 }
 
 /** True when the `:` at `index` separates a key from its value (followed by a space or the end). */

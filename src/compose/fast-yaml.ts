@@ -13,6 +13,7 @@ import {
   readSingleQuoted,
   resolvePlain,
   skipSpaces,
+  startsWithIndicator,
   trailingIsEmpty,
 } from './fast-yaml-scalars.ts';
 
@@ -131,13 +132,6 @@ function findKeyEnd(text: string): number | undefined {
   return undefined;
 }
 
-/** YAML 1.2 `ns-plain-first`: a plain scalar cannot start with an indicator character. */
-function startsWithIndicator(text: string): boolean {
-  const first = text[0];
-  if (',[]{}#&*!|>\'"%@`'.includes(first)) return true;
-  return (first === '-' || first === '?' || first === ':') && (text.length === 1 || text[1] === ' ');
-}
-
 function readKey(text: string, end: number): string {
   const first = text[0];
   if (first === '"') return readDoubleQuoted(text, 0).value as string;
@@ -196,9 +190,13 @@ function readInlineValue(reader: Reader, text: string, start: number, indent: nu
   return value;
 }
 
+/** The end of an anchor or alias name; flow indicators may not appear in it. */
 function scanToken(text: string, start: number): number {
   let end = start + 1;
-  while (end < text.length && text[end] !== ' ') end++;
+  while (end < text.length && text[end] !== ' ') {
+    if ('[]{},'.includes(text[end])) bail();
+    end++;
+  }
   if (end === start + 1) bail();
   return end;
 }

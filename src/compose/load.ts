@@ -6,6 +6,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ComposeError } from '../errors.ts';
 import { parseEnvFile } from './dotenv.ts';
 import { fastParseYaml } from './fast-yaml.ts';
+import { COMPOSE_YAML_OPTIONS } from './yaml-numbers.ts';
 import { interpolateTree } from './interpolate-tree.ts';
 import { isMapping, type Mapping } from './normalise/values.ts';
 import { readInsideRoot } from './paths.ts';
@@ -64,7 +65,7 @@ function findDefaultComposeFile(projectDir: string, warn: (message: string) => v
 export function parseComposeYaml(text: string, file: string): Mapping {
   let doc: unknown = fastParseYaml(text);
   try {
-    if (doc === undefined) doc = parseYaml(text, { merge: true, uniqueKeys: true, maxAliasCount: 10000 });
+    if (doc === undefined) doc = parseYaml(text, COMPOSE_YAML_OPTIONS);
   } catch (error) {
     if (error instanceof YAMLParseError) throw new ComposeError(`${file}: invalid YAML: ${error.message}`, { file });
     throw error;

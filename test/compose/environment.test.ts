@@ -56,3 +56,6 @@ test('environment is printed as a map of final strings, not re-escaped', () => {
   const project = loadInline('services:\n  web:\n    image: app\n    environment: {P: "a$$b\\"c"}\n');
   assert.deepEqual(project.services.web.model.environment, { P: 'a$b"c' });
 });
+test('an unquoted leading-zero number is octal, as docker compose reads it', () => {
+  assert.deepEqual(env('    environment: {PIN: 0123, QUOTED: "0123"}\n'), ['PIN=83', 'QUOTED=0123']);
+});

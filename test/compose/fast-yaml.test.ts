@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { fastParseYaml } from '../../src/compose/fast-yaml.ts';
+import { COMPOSE_YAML_OPTIONS } from '../../src/compose/yaml-numbers.ts';
 import { FIXTURES } from './helpers.ts';
 
 function reference(text: string): unknown {
-  return parse(text, { merge: true, uniqueKeys: true });
+  return parse(text, COMPOSE_YAML_OPTIONS);
 }
 
 /** Inputs the fast reader must read itself, exactly as `yaml` does. */
@@ -16,7 +17,8 @@ const HANDLED: Record<string, string> = {
   'a sequence at the indentation of its key': 'k:\n- a\n- b\n',
   'compact mappings in sequences': '- a\n- b: 1\n  c: 2\n-   d: 1\n    e: 2\n',
   'nested sequences': '- - a\n  - b\n- c\n',
-  'scalar types of the core schema': 'n: ~\nn2: null\nn3:\nt: true\nf: False\ni: -12\nfl: 1.5\ne: 1e3\ndot: .5\ns: yes\no: 0755\nu: 1_000\nv: 1.2.3\n',
+  'scalar types of the core schema': 'n: ~\nn2: null\nn3:\nt: true\nf: False\ni: -12\nfl: 1.5\ne: 1e3\ndot: .5\ns: yes\nv: 1.2.3\nd: 2024-01-01\n',
+  'numbers the go-yaml way': 'o: 0755\nu: 1_000\nh: 0x1F\nb: 0b101\nn: -017\ne: 08\nf: 1_0.5\n',
   'quoted scalars with escapes': `a: "x\\ty\\n\\"q\\" \\\\ \\/"\nb: 'it''s'\nc: ""\nd: ''\n`,
   'plain scalars with colons, hashes and dashes': 'a: http://x:80/p#frag\nb: a#b\nc: -x\nd: "- y"\ne: 127.0.0.1:8080:80\n',
   'flow collections': 'a: [1, "two", three, {k: v, n: null}, [x]]\nb: {a: 1, "b": [c, d], e: }\nc: []\nd: {}\ne: [a, b, ]\n',
@@ -43,7 +45,7 @@ const BAILS: Record<string, string> = {
   'duplicate keys': 'a: 1\na: 2\n',
   'several documents': 'a: 1\n---\nb: 2\n',
   'tab indentation': 'a:\n\tb: 1\n',
-  'hex numbers': 'a: 0x1F\n',
+  'infinities': 'a: .inf\nb: -.Inf\n',
   'unicode escapes': 'a: "\\u00e9"\n',
   'explicit indentation indicators': 'a: |2\n    x\n',
   'a mapping value on the key line': 'a: b: c\n',
@@ -93,3 +95,7 @@ test('randomly damaged fixtures are read like yaml or left to it', () => {
     assert.deepEqual(fast, reference(text), JSON.stringify(text));
   }
 });
+
+test('a leading zero is octal, as in go-yaml v3', () => assert.deepEqual(fastParseYaml('mode: 0755\n'), { mode: 493 }));
+test('underscores in numbers are dropped, as in go-yaml v3', () => assert.deepEqual(fastParseYaml('n: 1_000\n'), { n: 1000 }));
+test('the fallback parser reads numbers the same go-yaml way', () => assert.deepEqual(reference('a: 0755\nb: 0x10\nc: 1_0\n'), { a: 493, b: 16, c: 10 }));
