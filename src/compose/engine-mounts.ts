@@ -9,10 +9,10 @@ export interface MountSettings {
   Tmpfs?: Record<string, string>;
 }
 
-export function mountSettings(model: ServiceModel, volumeName: (key: string) => string): MountSettings {
+export function mountSettings(model: ServiceModel, volumeName: (key: string) => string, extra: MountModel[] = []): MountSettings {
   const binds: string[] = [];
   const mounts: Record<string, unknown>[] = [];
-  for (const mount of model.volumes ?? []) {
+  for (const mount of [...(model.volumes ?? []), ...extra]) {
     const bind = bindString(mount, volumeName);
     if (bind !== undefined) binds.push(bind);
     else mounts.push(engineMount(mount, volumeName));

@@ -1,7 +1,7 @@
 // ServiceModel → `POST /containers/create` body (COMPOSE.md (b)): Config, HostConfig and
 // NetworkingConfig with Engine units (nanoseconds, bytes, NanoCpus). Only fields the service sets
 // are written, so the config hash changes only when the user's configuration does.
-import type { HealthcheckModel, ServiceModel, ServiceNetworkModel } from './model.ts';
+import type { HealthcheckModel, MountModel, ServiceModel, ServiceNetworkModel } from './model.ts';
 import { mountSettings } from './engine-mounts.ts';
 import { portSettings } from './engine-ports.ts';
 import { hostSettings } from './engine-host.ts';
@@ -17,6 +17,8 @@ export interface EngineNaming {
   networks: Record<string, ServiceNetworkModel | null>;
   /** The key of the primary network (HostConfig.NetworkMode), when there are networks. */
   primaryNetwork?: string;
+  /** Mounts that do not come from `volumes:` (file-based secrets and configs). */
+  extraMounts?: MountModel[];
 }
 
 export function buildCreateOptions(model: ServiceModel, naming: EngineNaming): EngineCreateOptions {
@@ -40,7 +42,7 @@ export function buildCreateOptions(model: ServiceModel, naming: EngineNaming): E
   }) as EngineCreateOptions['Config'];
   const HostConfig = dropUndefined({
     ...hostSettings(model),
-    ...mountSettings(model, naming.volumeName),
+    ...mountSettings(model, naming.volumeName, naming.extraMounts ?? []),
     PortBindings: ports.PortBindings,
     NetworkMode: networkMode(model, naming),
   });

@@ -6,10 +6,11 @@ import { primaryNetworkKey } from './normalise/service-networks.ts';
 import { defaultNetwork, normaliseNetwork, normaliseVolume, type ResourceContext } from './normalise/resources.ts';
 import { asMapping, checkKeys, fail, type Mapping } from './normalise/values.ts';
 import { buildComposeService } from './service-facts.ts';
+import { declaredFileResources, fileMounts } from './normalise/secrets.ts';
 import { checkNoDependencyCycles } from './dependency-cycles.ts';
 import type { ComposeNetwork, ComposeProject, ComposeService, ComposeVolume } from './types.ts';
 
-const TOP_LEVEL_KEYS = new Set(['version', 'name', 'services', 'networks', 'volumes']);
+const TOP_LEVEL_KEYS = new Set(['version', 'name', 'services', 'networks', 'volumes', 'secrets', 'configs']);
 
 export interface ProjectInput extends ServiceContext {
   projectName: string;
@@ -24,6 +25,8 @@ export function assembleProject(doc: Mapping, input: ProjectInput): ComposeProje
   const resourceCtx: ResourceContext = { file: input.file, field: '', projectName: input.projectName, warn: input.warn };
   const networks = mapEntries(asMapping(doc.networks, { file: input.file, field: 'networks' }), (key, value) => normaliseNetwork(key, value, resourceCtx));
   const volumes = mapEntries(asMapping(doc.volumes, { file: input.file, field: 'volumes' }), (key, value) => normaliseVolume(key, value, resourceCtx));
+  const secrets = declaredFileResources(doc, 'secrets', input);
+  const configs = declaredFileResources(doc, 'configs', input);
   const rawServices = asMapping(doc.services, { file: input.file, field: 'services' });
   const enabled = Object.keys(rawServices).filter((name) => isEnabled(rawServices[name], input.profiles));
   const models = Object.fromEntries(enabled.map((name) => [name, normaliseService(name, rawServices[name], input)]));
@@ -39,6 +42,10 @@ export function assembleProject(doc: Mapping, input: ProjectInput): ComposeProje
       primaryNetwork: primaryNetworkKey(serviceNetworks),
       networkName: (key) => networks[key].name,
       volumeName: (key) => volumes[key].name,
+      extraMounts: [
+        ...fileMounts('secrets', model.secrets ?? [], secrets, { file: input.file, service: name, field: 'secrets' }),
+        ...fileMounts('configs', model.configs ?? [], configs, { file: input.file, service: name, field: 'configs' }),
+      ],
     });
   }
   checkNoDependencyCycles(mapEntries(services, (_name, service) => (service as ComposeService).dependsOn), input.file);

@@ -24,6 +24,7 @@ import {
   type Mapping,
 } from './values.ts';
 import { normaliseVolumes } from './volumes.ts';
+import { normaliseFileReferences } from './secrets.ts';
 
 export interface ServiceContext extends EnvironmentContext {
   warn: (message: string) => void;
@@ -65,7 +66,7 @@ const READERS: Record<string, Reader> = {
 };
 
 /** Keys read with the service context rather than a plain reader. */
-const CONTEXT_FIELDS = new Set(['environment', 'env_file', 'volumes', 'deploy', 'build']);
+const CONTEXT_FIELDS = new Set(['environment', 'env_file', 'volumes', 'deploy', 'build', 'secrets', 'configs']);
 const KNOWN_KEYS = new Set([...Object.keys(READERS), ...CONTEXT_FIELDS]);
 
 export function normaliseService(name: string, value: unknown, ctx: ServiceContext): ServiceModel {
@@ -105,6 +106,9 @@ function readContextFields(model: ServiceModel, raw: Mapping, ctx: ServiceContex
   if (raw.build !== undefined) ctx.warn(`service "${ctx.service}": build is ignored; the image ${model.image} is pulled`);
   if (raw.volumes !== undefined && raw.volumes !== null) model.volumes = normaliseVolumes(raw.volumes, fieldCtx(ctx, 'volumes'));
   if (raw.deploy !== undefined && raw.deploy !== null) model.deploy = normaliseDeploy(raw.deploy, fieldCtx(ctx, 'deploy'));
+  for (const kind of ['secrets', 'configs'] as const) {
+    if (raw[kind] !== undefined && raw[kind] !== null) model[kind] = normaliseFileReferences(kind, raw[kind], fieldCtx(ctx, kind));
+  }
   const declared = raw.environment === undefined ? {} : readEnvironmentEntries(raw.environment, fieldCtx(ctx, 'environment'));
   const envFiles = raw.env_file === undefined || raw.env_file === null ? [] : readEnvFileList(raw.env_file, fieldCtx(ctx, 'env_file'));
   if (envFiles.length > 0) model.env_file = envFiles;
