@@ -5,6 +5,7 @@ import type { HealthcheckModel, MountModel, ServiceModel, ServiceNetworkModel } 
 import { mountSettings } from './engine-mounts.ts';
 import { portSettings } from './engine-ports.ts';
 import { hostSettings } from './engine-host.ts';
+import { resolveNamespaceMode, type ContainerOf } from './engine-service-refs.ts';
 import type { EngineCreateOptions } from './types.ts';
 
 export interface EngineNaming {
@@ -17,6 +18,8 @@ export interface EngineNaming {
   networks: Record<string, ServiceNetworkModel | null>;
   /** The key of the primary network (HostConfig.NetworkMode), when there are networks. */
   primaryNetwork?: string;
+  /** Container name of replica 1 of a service, for `service:x` references. */
+  containerOf: ContainerOf;
   /** Mounts that do not come from `volumes:` (file-based secrets and configs). */
   extraMounts?: MountModel[];
 }
@@ -41,7 +44,7 @@ export function buildCreateOptions(model: ServiceModel, naming: EngineNaming): E
     OpenStdin: model.stdin_open,
   }) as EngineCreateOptions['Config'];
   const HostConfig = dropUndefined({
-    ...hostSettings(model),
+    ...hostSettings(model, naming.containerOf),
     ...mountSettings(model, naming.volumeName, naming.extraMounts ?? []),
     PortBindings: ports.PortBindings,
     NetworkMode: networkMode(model, naming),
@@ -69,7 +72,7 @@ function engineHealthcheck(healthcheck: HealthcheckModel): Record<string, unknow
 }
 
 function networkMode(model: ServiceModel, naming: EngineNaming): string | undefined {
-  if (model.network_mode !== undefined) return model.network_mode;
+  if (model.network_mode !== undefined) return resolveNamespaceMode(model.network_mode, naming.containerOf);
   if (naming.primaryNetwork === undefined) return 'none';
   return naming.networkName(naming.primaryNetwork);
 }

@@ -7,6 +7,7 @@ import { defaultNetwork, normaliseNetwork, normaliseVolume, type ResourceContext
 import { asMapping, checkKeys, fail, type Mapping } from './normalise/values.ts';
 import { buildComposeService } from './service-facts.ts';
 import { declaredFileResources, fileMounts } from './normalise/secrets.ts';
+import { referencedServices } from './engine-service-refs.ts';
 import { checkNoDependencyCycles } from './dependency-cycles.ts';
 import type { ComposeNetwork, ComposeProject, ComposeService, ComposeVolume } from './types.ts';
 
@@ -40,6 +41,7 @@ export function assembleProject(doc: Mapping, input: ProjectInput): ComposeProje
       serviceName: name,
       networks: serviceNetworks,
       primaryNetwork: primaryNetworkKey(serviceNetworks),
+      containerOf: (service) => models[service]?.container_name ?? `${input.projectName}-${service}-1`,
       networkName: (key) => networks[key].name,
       volumeName: (key) => volumes[key].name,
       extraMounts: [
@@ -89,8 +91,8 @@ function checkReferences(service: string, model: ServiceModel, serviceNetworks: 
 }
 
 /**
- * depends_on plus the dependencies compose implies (`network_mode: service:x`, `volumes_from: x`,
- * `links`). A dependency on a service disabled by profiles is an error unless `required: false`.
+ * depends_on plus the dependencies compose implies (`network_mode`/`ipc`/`pid: service:x`,
+ * `volumes_from: x`, `links`). A dependency on a service disabled by profiles is an error unless `required: false`.
  */
 function resolveDependencies(
   service: string,
@@ -113,9 +115,6 @@ function resolveDependencies(
 }
 
 function impliedDependencies(model: ServiceModel): Record<string, DependencyModel> {
-  const names: string[] = [];
-  if (model.network_mode?.startsWith('service:')) names.push(model.network_mode.slice('service:'.length));
-  for (const source of model.volumes_from ?? []) if (!source.startsWith('container:')) names.push(source.split(':')[0]);
-  for (const link of model.links ?? []) names.push(link.split(':')[0]);
+  const names = referencedServices(model);
   return Object.fromEntries(names.map((name) => [name, { condition: 'service_started', required: true, restart: false }]));
 }

@@ -53,7 +53,20 @@ test('network_mode and networks cannot be combined', () => {
 test('network_mode service:x implies a dependency on x', () => {
   const project = loadInline('services:\n  vpn:\n    image: vpn\n  app:\n    image: app\n    network_mode: "service:vpn"\n');
   assert.deepEqual(project.services.app.dependsOn, { vpn: { condition: 'service_started', required: true, restart: false } });
-  assert.equal(project.services.app.create.HostConfig.NetworkMode, 'service:vpn');
+  assert.equal(project.services.app.create.HostConfig.NetworkMode, 'container:test-vpn-1');
+});
+test('service: references name the container of replica 1, or its container_name', () => {
+  const project = loadInline(
+    'services:\n  vpn:\n    image: vpn\n    container_name: gluetun\n  db:\n    image: db\n  app:\n    image: app\n' +
+      '    network_mode: "service:vpn"\n    ipc: "service:db"\n    volumes_from: ["db:ro", "container:legacy"]\n    links: [db, "db:database"]\n',
+  );
+  const host = project.services.app.create.HostConfig;
+  assert.deepEqual(
+    [host.NetworkMode, host.IpcMode, host.VolumesFrom, host.Links],
+    ['container:gluetun', 'container:test-db-1', ['test-db-1:ro', 'legacy'], ['test-db-1:db', 'test-db-1:database']],
+  );
+  assert.deepEqual(Object.keys(project.services.app.dependsOn).sort(), ['db', 'vpn']);
+  assert.equal(project.services.app.model.network_mode, 'service:vpn');
 });
 test('top-level network options are kept', () => {
   const project = loadInline('services:\n  web:\n    image: app\n    networks: [back]\nnetworks:\n  back: {driver: bridge, internal: true, attachable: true, enable_ipv6: true, driver_opts: {com.docker.network.bridge.name: br0}, labels: {a: b}}\n');
