@@ -35,7 +35,8 @@ export function loadComposeProjectSync(options: LoadComposeOptions): ComposeProj
   const text = readInsideRoot(composePath, place);
   if (text === undefined) throw new ComposeError(`compose file ${composePath} not found in ${projectDir}`, { file: composePath });
   const onUnset = (name: string): void => warn(`The "${name}" variable is not set. Defaulting to a blank string.`);
-  const environment = projectEnvironment(options.environment ?? process.env, { projectDir: workingDir, rootDir, onUnset });
+  const processEnv = withoutDaemonSettings(options.environment ?? process.env);
+  const environment = projectEnvironment(processEnv, { projectDir: workingDir, rootDir, onUnset });
   const lookup = (name: string): string | undefined => environment[name];
   const doc = interpolateTree(parseComposeYaml(text, composePath), { file: composePath, lookup, onUnset }) as Mapping;
   return assembleProject(doc, {
@@ -89,6 +90,17 @@ export function projectEnvironment(processEnv: Environment, place: EnvironmentPl
   const lookup = (name: string): string | undefined => processEnv[name];
   const fromFile = parseEnvFile(content, { file: '.env', lookup, onUnset: place.onUnset });
   return { ...fromFile, ...definedOnly(processEnv) };
+}
+
+/**
+ * The daemon's own settings (`ACCELERO_*`, among them ACCELERO_ENCRYPTION_KEY) are not stack
+ * configuration: a compose file from git must not be able to copy them into a container with
+ * `environment: [K=${ACCELERO_ENCRYPTION_KEY}]`. Every other variable behaves as in compose.
+ */
+export function withoutDaemonSettings(environment: Environment): Environment {
+  const result: Environment = {};
+  for (const [name, value] of Object.entries(environment)) if (!name.startsWith('ACCELERO_')) result[name] = value;
+  return result;
 }
 
 function definedOnly(environment: Environment): Environment {

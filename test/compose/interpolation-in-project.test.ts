@@ -85,3 +85,8 @@ test('$$ reaches the container as a single dollar', () => {
   const project = loadInline('services:\n  web:\n    image: app\n    command: ["echo", "$$HOME"]\n');
   assert.deepEqual(project.services.web.create.Config.Cmd, ['echo', '$HOME']);
 });
+
+test('the daemon settings ACCELERO_* are not visible to compose files', () => {
+  const project = loadInline('services:\n  web:\n    image: app\n    environment: ["K=${ACCELERO_ENCRYPTION_KEY}"]\n', {}, { environment: { ACCELERO_ENCRYPTION_KEY: 'secret' } });
+  assert.deepEqual(project.services.web.create.Config.Env, ['K=']);
+});

@@ -19,6 +19,8 @@ test('durations print the way Go prints them', () => {
 test('sizes use binary multipliers', () => assert.deepEqual(['512m', '1g', '100k', '2b'].map((v) => parseBytes(v)), [536870912, 1073741824, 102400, 2]));
 test('sizes accept fractions and an i/b suffix in any case', () => assert.deepEqual(['1.5g', '1GB', '1GiB'].map((v) => parseBytes(v)), [1610612736, 1073741824, 1073741824]));
 test('a plain number is bytes', () => assert.deepEqual([parseBytes('1024'), parseBytes(2048)], [1024, 2048]));
+test('a negative integer size is kept (memswap_limit: -1)', () => assert.equal(parseBytes(-1), -1));
+test('a negative size string is rejected, as go-units does', () => assert.equal(parseBytes('-1'), undefined));
 test('an unknown size suffix is rejected', () => assert.equal(parseBytes('12x'), undefined));
 
 test('project names are lowercased and stripped to [a-z0-9_-]', () => assert.equal(normaliseProjectName('My App.v2'), 'myappv2'));
