@@ -78,13 +78,22 @@ export async function exportCommit(mirrorDir: string, stackDir: string, commit: 
   return target;
 }
 
-/** Records `commit` as the most recent export and removes exports beyond the newest `keep`. */
-export async function recordExport(stackDir: string, commit: string, keep: number): Promise<void> {
+export interface RetentionPolicy {
+  /** How many of the most recent exports to keep. */
+  keep: number;
+  /** Commits kept whatever their age: the deployed one, whose files containers bind-mount. */
+  retain?: readonly string[];
+}
+
+/** Records `commit` as the most recent export and removes exports the policy does not keep. */
+export async function recordExport(stackDir: string, commit: string, policy: RetentionPolicy): Promise<void> {
   const state = await readExportState(stackDir);
-  const commits = [commit, ...state.commits.filter((c) => c !== commit)];
-  const kept = commits.slice(0, Math.max(1, keep));
+  const recent = [commit, ...state.commits.filter((c) => c !== commit)];
+  const entries = await readdir(stackDir);
+  const retained = (policy.retain ?? []).filter((c) => recent.includes(c) || entries.includes(c));
+  const kept = [...new Set([...recent.slice(0, Math.max(1, policy.keep)), ...retained])];
   await writeExportState(stackDir, { commits: kept });
-  for (const entry of await readdir(stackDir)) {
+  for (const entry of entries) {
     const stale = (COMMIT_DIR.test(entry) && !kept.includes(entry)) || entry.startsWith('.tmp-');
     if (stale) await rm(join(stackDir, entry), { recursive: true, force: true });
   }

@@ -45,6 +45,11 @@ export interface ResolveOptions {
    * the time the push arrived; all stacks resolving that push still share one ls-remote.
    */
   refreshAfter?: number;
+  /**
+   * Commits whose exports must survive pruning although they are older than `keepCommits`:
+   * pass the deployed commit, since its directory is bind-mounted by running containers.
+   */
+  retain?: readonly string[];
 }
 
 export interface GitSourceStats {
@@ -54,6 +59,7 @@ export interface GitSourceStats {
 
 export interface AcceleroGitSource extends GitSource {
   resolve(spec: SourceSpec, options?: ResolveOptions): Promise<SourceRevision>;
+  checkout(spec: SourceSpec, commit: string, options?: Pick<ResolveOptions, 'retain'>): Promise<SourceRevision>;
   stats(): GitSourceStats;
 }
 
@@ -98,13 +104,13 @@ export class MirroredGitSource implements AcceleroGitSource {
     const refs = await this.remoteRefs(job, options.refreshAfter);
     const commit = commitFor(job.target, refs);
     if (!commit) throw this.refNotFound(job);
-    return this.stackLock.run(spec.stack, () => this.deliver(job, commit));
+    return this.stackLock.run(spec.stack, () => this.deliver(job, commit, options.retain));
   }
 
-  async checkout(spec: SourceSpec, commit: string): Promise<SourceRevision> {
+  async checkout(spec: SourceSpec, commit: string, options: Pick<ResolveOptions, 'retain'> = {}): Promise<SourceRevision> {
     const job = this.job(spec);
     if (!isFullSha(commit)) throw new GitRefNotFoundError(describe(job.ctx, `"${commit}" is not a full commit sha`));
-    return this.stackLock.run(spec.stack, () => this.deliver(job, commit.toLowerCase()));
+    return this.stackLock.run(spec.stack, () => this.deliver(job, commit.toLowerCase(), options.retain));
   }
 
   async forget(stack: string): Promise<void> {
@@ -172,7 +178,7 @@ export class MirroredGitSource implements AcceleroGitSource {
   }
 
   /** Exports the commit for the stack unless it is the one exported last (then: no git work). */
-  private async deliver(job: Job, commit: string): Promise<SourceRevision> {
+  private async deliver(job: Job, commit: string, retain: readonly string[] = []): Promise<SourceRevision> {
     const stackDir = this.stackDir(job.spec.stack);
     const previous = (await readExportState(stackDir)).commits[0];
     const directory = join(stackDir, commit);
@@ -185,7 +191,7 @@ export class MirroredGitSource implements AcceleroGitSource {
     }
     const revision = this.revision(job, commit, directory, await this.changedSince(job, previous, commit), false);
     await this.checkComposeFile(job, revision);
-    await recordExport(stackDir, commit, this.keepCommits);
+    await recordExport(stackDir, commit, { keep: this.keepCommits, retain });
     this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, ref: job.target.label, commit }, 'git exported commit');
     return revision;
   }

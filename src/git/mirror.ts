@@ -33,6 +33,10 @@ export class Mirror {
   private fetching?: Promise<void>;
   /** Number of fetches actually run against the server (for logs and tests). */
   fetchCount = 0;
+  /** Commits seen in the mirror: objects do not vanish while reachable, so ask git once. */
+  private readonly knownCommits = new Set<string>();
+  /** Stacks on one repository move between the same two commits: diff each pair once. */
+  private readonly diffs = new Map<string, Promise<string[]>>();
 
   constructor(readonly url: string, private readonly options: MirrorOptions) {
     this.dir = join(options.mirrorsDir, mirrorName(url));
@@ -69,13 +73,22 @@ export class Mirror {
   }
 
   async hasCommit(commit: string): Promise<boolean> {
+    if (this.knownCommits.has(commit)) return true;
     await this.ensure();
     try {
       await runGit(['cat-file', '-e', `${commit}^{commit}`], this.local());
+      this.remember(this.knownCommits, commit, true);
       return true;
     } catch {
       return false;
     }
+  }
+
+  /** Bounded memo: drops the oldest entries so a long-running daemon does not grow. */
+  private remember<K, V>(memo: Set<K> | Map<K, V>, key: K, value: V): void {
+    if (memo.size >= 256) memo.delete(memo.keys().next().value as K);
+    if (memo instanceof Map) memo.set(key, value);
+    else memo.add(key);
   }
 
   /**
@@ -114,8 +127,16 @@ export class Mirror {
   }
 
   /** Files changed between two commits (both must be in the mirror). */
-  async changedPaths(from: string, to: string): Promise<string[]> {
-    const out = await runGit(['diff', '--name-only', '--no-renames', '-z', from, to, '--'], this.local());
-    return out.split('\0').filter((p) => p.length > 0);
+  changedPaths(from: string, to: string): Promise<string[]> {
+    const key = `${from}..${to}`;
+    let diff = this.diffs.get(key);
+    if (!diff) {
+      diff = runGit(['diff', '--name-only', '--no-renames', '-z', from, to, '--'], this.local()).then((out) =>
+        out.split('\0').filter((p) => p.length > 0),
+      );
+      diff.catch(() => this.diffs.delete(key));
+      this.remember(this.diffs, key, diff);
+    }
+    return diff.then((paths) => [...paths]);
   }
 }
