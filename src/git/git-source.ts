@@ -187,7 +187,7 @@ export class MirroredGitSource implements AcceleroGitSource {
     }
     if (!(await isDirectory(directory))) {
       await this.ensureCommit(job, commit);
-      await exportCommit(job.mirror.dir, stackDir, commit);
+      await exportCommit(job.mirror.archives, stackDir, commit);
     }
     const revision = this.revision(job, commit, directory, await this.changedSince(job, previous, commit), false);
     await this.checkComposeFile(job, revision);

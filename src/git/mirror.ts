@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ArchiveCache } from './archive-cache.ts';
 import { runGit, type GitCommandContext } from './run-git.ts';
 
 // One bare mirror per repository URL, shared by every stack on it. The mirror has no
@@ -29,6 +30,7 @@ export function mirrorName(url: string): string {
 
 export class Mirror {
   readonly dir: string;
+  readonly archives: ArchiveCache;
   private ready?: Promise<void>;
   private fetching?: Promise<void>;
   /** Number of fetches actually run against the server (for logs and tests). */
@@ -40,6 +42,7 @@ export class Mirror {
 
   constructor(readonly url: string, private readonly options: MirrorOptions) {
     this.dir = join(options.mirrorsDir, mirrorName(url));
+    this.archives = new ArchiveCache(this.dir, join(this.dir, 'accelero-archives'));
   }
 
   private local(extra: Partial<GitCommandContext> = {}): GitCommandContext {
@@ -70,6 +73,7 @@ export class Mirror {
       await runGit(['config', key, value], this.local());
     }
     await writeFile(join(this.dir, 'description'), `Accelero mirror of ${this.url}\n`);
+    await this.archives.reset();
   }
 
   async hasCommit(commit: string): Promise<boolean> {
@@ -118,7 +122,16 @@ export class Mirror {
     // Pruning only makes sense for the whole-namespace refspecs; a single pinned sha has none.
     const prune = refspecs === FETCH_ALL ? ['--prune'] : [];
     await runGit(['fetch', '--quiet', ...prune, '--no-tags', '--no-auto-gc', '--', this.url, ...refspecs], this.local(auth));
-    await runGit(['gc', '--auto', '--quiet'], this.local());
+    await this.compact();
+  }
+
+  /**
+   * Fetches keep their packs (no loose objects), so the pack count is what grows; counting
+   * them here spares a `git gc --auto` process on every fetch that has nothing to fold.
+   */
+  private async compact(): Promise<void> {
+    const packs = (await readdir(join(this.dir, 'objects', 'pack')).catch(() => [])).filter((f) => f.endsWith('.pack'));
+    if (packs.length > this.options.maxPacks) await runGit(['gc', '--auto', '--quiet'], this.local());
   }
 
   /** Fetches one commit by id (a pin that no branch or tag contains), kept under refs/accelero/. */
