@@ -5,6 +5,7 @@ import { prepareAuth, secretsOf, type GitAuth } from './credentials.ts';
 import { ComposeFileNotFoundError, GitRefNotFoundError } from './errors.ts';
 import { exportCommit, isDirectory, readExportState, recordExport } from './export.ts';
 import { KeyedLock } from './keyed-lock.ts';
+import { Limiter } from './limiter.ts';
 import { lsRemote, TtlPromiseCache, type RemoteRefs } from './ls-remote.ts';
 import { Mirror } from './mirror.ts';
 import { resolveInside } from './path-safety.ts';
@@ -37,6 +38,8 @@ export interface GitSourceOptions {
   commandTimeoutMs?: number;
   /** Repack a mirror once this many packs pile up (default 10). */
   maxPacks?: number;
+  /** Exports written at the same time across all stacks (default 4). */
+  exportConcurrency?: number;
 }
 
 export interface ResolveOptions {
@@ -82,6 +85,7 @@ export class MirroredGitSource implements AcceleroGitSource {
   private readonly refsCache: TtlPromiseCache<RemoteRefs>;
   private readonly mirrors = new Map<string, Mirror>();
   private readonly stackLock = new KeyedLock();
+  private readonly exportLimit: Limiter;
   private lsRemoteCount = 0;
 
   constructor(private readonly options: GitSourceOptions) {
@@ -91,6 +95,7 @@ export class MirroredGitSource implements AcceleroGitSource {
     this.keepCommits = options.keepCommits ?? 5;
     this.policy = { retries: options.retries ?? 3, minTimeoutMs: options.retryMinTimeoutMs ?? 500 };
     this.refsCache = new TtlPromiseCache({ ttlMs: options.lsRemoteTtlMs ?? 10_000 });
+    this.exportLimit = new Limiter(options.exportConcurrency ?? 4);
   }
 
   stats(): GitSourceStats {
@@ -187,7 +192,7 @@ export class MirroredGitSource implements AcceleroGitSource {
     }
     if (!(await isDirectory(directory))) {
       await this.ensureCommit(job, commit);
-      await exportCommit(job.mirror.archives, stackDir, commit);
+      await this.exportLimit.run(() => exportCommit(job.mirror.archives, stackDir, commit));
     }
     const revision = this.revision(job, commit, directory, await this.changedSince(job, previous, commit), false);
     await this.checkComposeFile(job, revision);
