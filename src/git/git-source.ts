@@ -8,6 +8,7 @@ import { KeyedLock } from './keyed-lock.ts';
 import { Limiter } from './limiter.ts';
 import { lsRemote, TtlPromiseCache, type RemoteRefs } from './ls-remote.ts';
 import { Mirror } from './mirror.ts';
+import type { GitCommandContext } from './run-git.ts';
 import { resolveInside } from './path-safety.ts';
 import { commitFor, isFullSha, refTarget, type RefTarget } from './ref-target.ts';
 import { withGitRetry, type RetryPolicy } from './retry.ts';
@@ -152,14 +153,14 @@ export class MirroredGitSource implements AcceleroGitSource {
         this.withAuth(job, (auth) => {
           this.lsRemoteCount += 1;
           this.log.debug({ stack: job.spec.stack, url: job.source.displayUrl }, 'git ls-remote');
-          return lsRemote(job.source.url, { cwd: this.mirrorsDir, ...this.authContext(auth) });
+          return lsRemote(job.source.url, this.authContext(auth));
         }),
       refreshAfter,
     );
   }
 
-  private authContext(auth: GitAuth) {
-    return { config: auth.config, env: auth.env, timeoutMs: this.options.commandTimeoutMs };
+  private authContext(auth: GitAuth): GitCommandContext {
+    return { cwd: this.mirrorsDir, config: auth.config, env: auth.env, timeoutMs: this.options.commandTimeoutMs };
   }
 
   /** Prepares credentials, runs the operation with retries, and always removes temp key files. */
@@ -220,20 +221,25 @@ export class MirroredGitSource implements AcceleroGitSource {
     }
   }
 
-  /** Makes sure the mirror holds the commit, fetching at most once for all stacks waiting on it. */
+  /**
+   * Makes sure the mirror holds the commit, fetching at most once for all stacks waiting on
+   * it: first all branches and tags, then (a pin no branch contains) the commit by its id.
+   */
   private async ensureCommit(job: Job, commit: string): Promise<void> {
     const { mirror } = job;
     if (await mirror.hasCommit(commit)) return;
-    await mirror.settled();
-    for (let round = 0; round < 2; round += 1) {
-      if (await mirror.hasCommit(commit)) return;
-      await this.withAuth(job, (auth) => mirror.fetch(this.authContext(auth)));
-      this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, fetches: mirror.fetchCount }, 'git fetched mirror');
-    }
-    if (await mirror.hasCommit(commit)) return;
-    if (job.target.kind === 'commit' || isFullSha(commit)) {
-      await this.withAuth(job, (auth) => mirror.fetchCommit(this.authContext(auth), commit)).catch(() => {});
-      if (await mirror.hasCommit(commit)) return;
+    const fetches = [(ctx: GitCommandContext) => mirror.fetch(ctx), (ctx: GitCommandContext) => mirror.fetchCommit(ctx, commit)];
+    for (const fetch of fetches) {
+      // A fetch we only joined may have begun before this commit was pushed: then one more.
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const started = await this.withAuth(job, (auth) => fetch(this.authContext(auth))).catch((error: unknown) => {
+          if (error instanceof GitRefNotFoundError) return true; // server refuses that id: try no further
+          throw error;
+        });
+        this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, joined: !started }, 'git fetched mirror');
+        if (await mirror.hasCommit(commit)) return;
+        if (started) break;
+      }
     }
     throw new GitRefNotFoundError(describe(job.ctx, `commit ${commit} not found in the repository`));
   }

@@ -46,7 +46,7 @@ export class Mirror {
   }
 
   private local(extra: Partial<GitCommandContext> = {}): GitCommandContext {
-    return { cwd: this.dir, timeoutMs: this.options.timeoutMs, ...extra };
+    return { timeoutMs: this.options.timeoutMs, ...extra, cwd: this.dir };
   }
 
   /** Creates the bare repository once; re-applies its settings on every start (idempotent). */
@@ -96,24 +96,25 @@ export class Mirror {
   }
 
   /**
-   * Fetches all branches and tags. Callers that arrive while a fetch runs join it rather
-   * than starting their own: that is what keeps N stacks on one repository at one fetch.
+   * Fetches all branches and tags (or the given refspecs). Callers that arrive while a fetch
+   * runs join it rather than starting their own: that keeps N stacks on one repository at
+   * one fetch. Resolves to true when this call started the fetch, false when it joined one.
    */
-  fetch(auth: Partial<GitCommandContext>, refspecs: readonly string[] = FETCH_ALL): Promise<void> {
-    if (this.fetching) return this.fetching;
+  async fetch(auth: Partial<GitCommandContext>, refspecs: readonly string[] = FETCH_ALL): Promise<boolean> {
+    if (this.fetching) {
+      await this.fetching;
+      return false;
+    }
     this.fetching = this.runFetch(auth, refspecs).finally(() => {
       this.fetching = undefined;
     });
-    return this.fetching;
+    await this.fetching;
+    return true;
   }
 
-  /** Waits for a fetch in progress, if any (never fails). */
-  async settled(): Promise<void> {
-    await this.fetching?.catch(() => {});
-  }
-
-  get busy(): boolean {
-    return this.fetching !== undefined;
+  /** Fetches one commit by id (a pin that no branch or tag contains), kept under refs/accelero/. */
+  fetchCommit(auth: Partial<GitCommandContext>, commit: string): Promise<boolean> {
+    return this.fetch(auth, [`+${commit}:refs/accelero/pinned/${commit}`]);
   }
 
   private async runFetch(auth: Partial<GitCommandContext>, refspecs: readonly string[]): Promise<void> {
@@ -132,11 +133,6 @@ export class Mirror {
   private async compact(): Promise<void> {
     const packs = (await readdir(join(this.dir, 'objects', 'pack')).catch(() => [])).filter((f) => f.endsWith('.pack'));
     if (packs.length > this.options.maxPacks) await runGit(['gc', '--auto', '--quiet'], this.local());
-  }
-
-  /** Fetches one commit by id (a pin that no branch or tag contains), kept under refs/accelero/. */
-  fetchCommit(auth: Partial<GitCommandContext>, commit: string): Promise<void> {
-    return this.fetch(auth, [`+${commit}:refs/accelero/pinned/${commit}`]);
   }
 
   /** Files changed between two commits (both must be in the mirror). */
