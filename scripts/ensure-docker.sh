@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Makes sure a Docker engine answers before Accelero or its tests run.
 # Installs Debian's docker.io and starts dockerd only when no engine answers; says what it does.
-#   --test-env  also installs what the integration tests use (busybox-static, docker-registry,
-#               apache2-utils, openssh-server, git) and builds the test images.
+#   --test-env       also installs what the integration tests use (busybox-static, docker-registry,
+#                    apache2-utils, openssh-server, git) and builds the test images.
+#   --sample-images  builds the busybox images the README's quick start deploys (offline).
 set -euo pipefail
 
 want_test_env=0
+want_sample_images=0
 [ "${1:-}" = "--test-env" ] && want_test_env=1
+[ "${1:-}" = "--sample-images" ] && want_sample_images=1
 here=$(cd "$(dirname "$0")" && pwd)
 log=/var/log/accelero-dockerd.log
 
@@ -53,5 +56,8 @@ fi
 
 if [ $want_test_env = 1 ]; then
   apt_install busybox-static docker-registry apache2-utils openssh-server openssh-client git
+  bash "$here/build-test-images.sh"
+elif [ $want_sample_images = 1 ]; then
+  apt_install busybox-static git
   bash "$here/build-test-images.sh"
 fi

@@ -63,6 +63,8 @@ export interface ComposeService {
   /** Named volume keys the service mounts. */
   volumes: string[];
   profiles: string[];
+  /** `platform:` (`os/arch[/variant]`), for `?platform=` on create and on pull. */
+  platform?: string;
   /** The normalised service model, printed by `accelero config` (like `docker compose config`). */
   model: Record<string, unknown>;
   /** Create options for one container of this service, with the user's labels only. */
@@ -82,6 +84,9 @@ export interface ComposeNetwork {
   internal: boolean;
   attachable: boolean;
   enableIpv6: boolean;
+  /** `enable_ipv4`, only when the compose file says (the Engine default is on). */
+  enableIpv4?: boolean;
+  /** Engine shape: `{Driver, Config: [{Subnet, IPRange, Gateway, AuxiliaryAddresses}], Options}`. */
   ipam?: Record<string, unknown>;
 }
 

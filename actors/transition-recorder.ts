@@ -1,0 +1,60 @@
+import type { Logger } from '../src/logger.ts';
+import type { StackContext } from '../machines/stack.types.ts';
+import type { StackStore } from '../persistence/stack-store.ts';
+import type { TransitionStore } from '../persistence/transition-store.ts';
+import type { EventBus } from './event-bus.ts';
+
+export interface ObservedTransition {
+  stackId: string;
+  stackName: string;
+  from: string;
+  to: string;
+  /** The XState event type that caused it. */
+  event: string;
+  at: string;
+  context: StackContext;
+}
+
+/** XState's internal event names, shortened to what an operator reads in the history. */
+export function describeEvent(type: string): string {
+  if (type.startsWith('xstate.done.actor')) return 'step.done';
+  if (type.startsWith('xstate.error.actor')) return 'step.error';
+  if (type.startsWith('xstate.after')) return 'timer';
+  if (type === 'xstate.init') return 'start';
+  return type;
+}
+
+/**
+ * Persists every transition in order (one write queue) with the stack's status columns, and
+ * publishes it. A failed write is logged, never thrown into the actor system.
+ */
+export class TransitionRecorder {
+  constructor(
+    private readonly transitions: TransitionStore,
+    private readonly stacks: StackStore,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {}
+
+  record(t: ObservedTransition): void {
+    const event = describeEvent(t.event);
+    const deploymentId = t.context.deploymentId;
+    if (t.to === 'deleted') return;
+    this.transitions
+      .append({ stack_id: t.stackId, from_state: t.from, to_state: t.to, event, at: t.at, deployment_id: deploymentId })
+      .catch((error) => this.logger.error({ err: error, stack_id: t.stackId }, 'could not persist a transition'));
+    this.stacks
+      .updateStatus(t.stackId, {
+        state: t.to,
+        sync_status: t.context.syncStatus,
+        health_status: t.context.healthStatus,
+        last_error: t.context.lastError,
+        paused: t.context.paused,
+        failed_commit: t.context.failedCommit,
+        ...(t.from === 'diffing' || t.from === 'verifying' ? { last_reconciled_at: t.at } : {}),
+      })
+      .catch((error) => this.logger.error({ err: error, stack_id: t.stackId }, 'could not persist the stack status'));
+    this.logger.debug({ stack: t.stackName, from: t.from, to: t.to, event }, 'transition');
+    this.bus.publish({ kind: 'transition', stack_id: t.stackId, stack_name: t.stackName, from: t.from, to: t.to, event, at: t.at, deployment_id: deploymentId });
+  }
+}

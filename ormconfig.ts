@@ -1,0 +1,24 @@
+import type { DataSourceOptions } from 'typeorm';
+import { allEntities } from './persistence/entities/schemas.ts';
+import { InitialSchema1764144000000 } from './persistence/migrations/0001-initial-schema.ts';
+
+// The DataSource options of Accelero. SQLite is the embedded default; the entities and
+// migrations are portable, so a PostgreSQL DataSource only changes this object.
+export function dataSourceOptions(databasePath: string): DataSourceOptions {
+  return {
+    type: 'sqlite',
+    database: databasePath,
+    entities: allEntities,
+    migrations: [InitialSchema1764144000000],
+    migrationsRun: false,
+    synchronize: false,
+    // WAL lets the API read while a deploy writes; the busy timeout rides out the rare
+    // overlap with an external reader (backup, sqlite3 shell) instead of failing.
+    enableWAL: true,
+    busyErrorRetry: 100,
+    busyTimeout: 5000,
+    logging: false,
+  } as DataSourceOptions;
+}
+
+export default dataSourceOptions(process.env.DATABASE_PATH || './data/accelero.db');

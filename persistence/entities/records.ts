@@ -1,0 +1,114 @@
+// Row shapes as plain data. Timestamps are ISO-8601 strings so the same rows (and the JSON
+// the API returns) look alike on SQLite and PostgreSQL.
+
+export interface StackRecord {
+  id: string;
+  name: string;
+  repo_url: string;
+  repo_branch: string;
+  repo_ref: string | null;
+  compose_path: string;
+  service_filter: string | null;
+  auto_deploy: boolean;
+  reconcile_interval_seconds: number;
+  repo_username: string | null;
+  /** AES-256-GCM sealed secrets; never returned by the API. */
+  repo_token_sealed: string | null;
+  repo_ssh_key_sealed: string | null;
+  docker_registry: string | null;
+  docker_username: string | null;
+  docker_password_sealed: string | null;
+  paused: boolean;
+  state: string;
+  sync_status: string;
+  health_status: string;
+  last_error: string | null;
+  /** A commit whose deploy was rolled back; auto-deploy skips it until git moves on. */
+  failed_commit: string | null;
+  git_commit: string | null;
+  last_deployed_at: string | null;
+  last_reconciled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type DeploymentStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'rolled_back' | 'interrupted';
+export type DeploymentTrigger = 'manual' | 'webhook' | 'reconcile' | 'rollback';
+
+export interface DeploymentChange {
+  service: string;
+  action: string;
+  from: string | null;
+  to: string | null;
+}
+
+export interface DeploymentStep {
+  at: string;
+  service: string | null;
+  step: string;
+  message: string;
+}
+
+export interface DeploymentRecord {
+  id: string;
+  stack_id: string;
+  stack_name: string;
+  status: DeploymentStatus;
+  trigger: DeploymentTrigger;
+  git_commit: string | null;
+  changes: DeploymentChange[];
+  steps: DeploymentStep[];
+  image_ids: Record<string, string>;
+  error_message: string | null;
+  started_at: string;
+  completed_at: string | null;
+}
+
+export interface TransitionRecord {
+  id?: number;
+  stack_id: string;
+  from_state: string;
+  to_state: string;
+  event: string;
+  at: string;
+  deployment_id: string | null;
+}
+
+export interface SnapshotRecord {
+  id?: number;
+  deployment_id: string;
+  stack_id: string;
+  service: string;
+  container_name: string;
+  container_id: string | null;
+  snapshot: Record<string, unknown>;
+  created_at: string;
+}
+
+export interface DriftReportRecord {
+  id?: number;
+  stack_id: string;
+  checked_at: string;
+  has_drift: boolean;
+  drifts: unknown[];
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  key_hash: string;
+  role: 'viewer' | 'operator' | 'admin';
+  stacks: string[] | null;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface AuditRecord {
+  id?: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  detail: string | null;
+}

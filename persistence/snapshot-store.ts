@@ -1,0 +1,44 @@
+import type { Repository } from 'typeorm';
+import type { Database } from './database.ts';
+import { SnapshotEntity } from './entities/schemas.ts';
+import type { SnapshotRecord } from './entities/records.ts';
+
+export interface ServiceSnapshotInput {
+  service: string;
+  containerName: string;
+  containerId: string | null;
+  [key: string]: unknown;
+}
+
+/** Snapshots are written before the first mutation of a deployment, in one transaction. */
+export class SnapshotStore {
+  private readonly repo: Repository<SnapshotRecord>;
+
+  constructor(private readonly db: Database) {
+    this.repo = db.dataSource.getRepository(SnapshotEntity);
+  }
+
+  save(stackId: string, deploymentId: string, snapshots: ServiceSnapshotInput[]): Promise<void> {
+    const at = new Date().toISOString();
+    const rows: SnapshotRecord[] = snapshots.map((s) => ({
+      deployment_id: deploymentId, stack_id: stackId, service: s.service, container_name: s.containerName,
+      container_id: s.containerId, snapshot: s, created_at: at,
+    }));
+    return this.db.writes.run(() =>
+      this.db.dataSource.transaction(async (manager) => {
+        if (rows.length > 0) await manager.getRepository(SnapshotEntity).insert(rows as never);
+      }),
+    );
+  }
+
+  async load(deploymentId: string): Promise<unknown[]> {
+    const rows = await this.repo.find({ where: { deployment_id: deploymentId }, order: { id: 'ASC' } });
+    return rows.map((r) => r.snapshot);
+  }
+
+  deleteForStack(stackId: string): Promise<void> {
+    return this.db.writes.run(async () => {
+      await this.repo.delete({ stack_id: stackId });
+    });
+  }
+}

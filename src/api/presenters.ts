@@ -1,0 +1,52 @@
+import type { DeploymentRecord, StackRecord } from '../../persistence/entities/records.ts';
+import type { StackStateView } from '../../actors/supervisor.ts';
+
+/** The stack object of API.md. Secrets are never returned, only whether they are set. */
+export function presentStack(stack: StackRecord, live?: StackStateView) {
+  return {
+    id: stack.id,
+    name: stack.name,
+    repo_url: stack.repo_url,
+    repo_username: stack.repo_username,
+    repo_branch: stack.repo_branch,
+    repo_ref: stack.repo_ref,
+    compose_path: stack.compose_path,
+    service_filter: stack.service_filter,
+    auto_deploy: stack.auto_deploy,
+    reconcile_interval_seconds: stack.reconcile_interval_seconds,
+    status: stack.paused ? 'paused' : (live?.state ?? stack.state),
+    state: live?.state ?? stack.state,
+    sync_status: live?.sync_status ?? stack.sync_status,
+    health_status: live?.health_status ?? stack.health_status,
+    paused: stack.paused,
+    last_error: live?.last_error ?? stack.last_error,
+    last_deployed_at: stack.last_deployed_at,
+    last_reconciled_at: stack.last_reconciled_at,
+    git_commit: stack.git_commit,
+    created_at: stack.created_at,
+    updated_at: stack.updated_at,
+    docker_registry: stack.docker_registry,
+    docker_username: stack.docker_username,
+    has_repo_token: stack.repo_token_sealed !== null,
+    has_repo_ssh_key: stack.repo_ssh_key_sealed !== null,
+    has_docker_password: stack.docker_password_sealed !== null,
+  };
+}
+
+/** The deployment object of API.md; `steps` only in the single-deployment view. */
+export function presentDeployment(d: DeploymentRecord, withSteps = false) {
+  return {
+    id: d.id,
+    stack_id: d.stack_id,
+    stack_name: d.stack_name,
+    status: d.status,
+    trigger: d.trigger,
+    git_commit: d.git_commit,
+    changes: d.changes,
+    image_ids: d.image_ids,
+    error_message: d.error_message,
+    started_at: d.started_at,
+    completed_at: d.completed_at,
+    ...(withSteps ? { steps: d.steps } : {}),
+  };
+}

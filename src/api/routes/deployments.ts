@@ -1,0 +1,29 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { StackCommands } from '../../../actors/stack-commands.ts';
+import type { DeploymentStore } from '../../../persistence/deployment-store.ts';
+import { NotFoundError } from '../../errors.ts';
+import { presentDeployment } from '../presenters.ts';
+
+const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() });
+
+export function deploymentRoutes(deps: { commands: StackCommands; deployments: DeploymentStore }): Router {
+  const router = new Router({ prefix: '/api/v1/stacks/:id/deployments' });
+
+  router.get('/', async (ctx) => {
+    const stack = await deps.commands.get(ctx.params.id!);
+    const { limit } = limitQuery.parse(ctx.query);
+    ctx.body = (await deps.deployments.listForStack(stack.id, limit ?? 50)).map((d) => presentDeployment(d));
+  });
+
+  router.get('/:deploymentId', async (ctx) => {
+    const stack = await deps.commands.get(ctx.params.id!);
+    const deployment = await deps.deployments.get(ctx.params.deploymentId!);
+    if (!deployment || deployment.stack_id !== stack.id) {
+      throw new NotFoundError(`deployment "${ctx.params.deploymentId}" of stack "${stack.name}" not found`);
+    }
+    ctx.body = presentDeployment(deployment, true);
+  });
+
+  return router;
+}

@@ -1,0 +1,86 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { StackCommands } from '../../../actors/stack-commands.ts';
+import type { Supervisor } from '../../../actors/supervisor.ts';
+import type { StackStore } from '../../../persistence/stack-store.ts';
+import type { TransitionStore } from '../../../persistence/transition-store.ts';
+import { presentStack } from '../presenters.ts';
+import { createStackSchema, updateStackSchema } from '../stack-schema.ts';
+
+export interface StackRouteDeps {
+  commands: StackCommands;
+  stacks: StackStore;
+  transitions: TransitionStore;
+  supervisor: Supervisor;
+}
+
+const deleteQuery = z.object({
+  remove_containers: z.enum(['true', 'false']).optional(),
+  remove_volumes: z.enum(['true', 'false']).optional(),
+});
+const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() });
+
+export function stackRoutes(deps: StackRouteDeps): Router {
+  const router = new Router({ prefix: '/api/v1/stacks' });
+  const present = (stack: Parameters<typeof presentStack>[0]) => presentStack(stack, deps.supervisor.state(stack.id));
+
+  router.post('/', async (ctx) => {
+    const input = createStackSchema.parse(ctx.request.body ?? {});
+    ctx.status = 201;
+    ctx.body = present(await deps.commands.create(input));
+  });
+
+  router.get('/', async (ctx) => {
+    ctx.body = (await deps.stacks.list()).map(present);
+  });
+
+  router.get('/:id', async (ctx) => {
+    ctx.body = present(await deps.commands.get(ctx.params.id!));
+  });
+
+  router.put('/:id', async (ctx) => {
+    const input = updateStackSchema.parse(ctx.request.body ?? {});
+    ctx.body = present(await deps.commands.update(ctx.params.id!, input));
+  });
+
+  router.delete('/:id', async (ctx) => {
+    const query = deleteQuery.parse(ctx.query);
+    await deps.commands.delete(ctx.params.id!, {
+      removeContainers: query.remove_containers === 'true',
+      removeVolumes: query.remove_volumes === 'true',
+    });
+    ctx.body = { status: 'deleted' };
+  });
+
+  router.post('/:id/deploy', async (ctx) => {
+    const { stack, deploymentId } = await deps.commands.deploy(ctx.params.id!, 'manual');
+    ctx.status = 202;
+    ctx.body = { status: 'accepted', stack_id: stack.id, deployment_id: deploymentId, message: `deploy of ${stack.name} queued` };
+  });
+
+  router.post('/:id/pause', async (ctx) => {
+    ctx.body = present(await deps.commands.setPaused(ctx.params.id!, true));
+  });
+
+  router.post('/:id/resume', async (ctx) => {
+    ctx.body = present(await deps.commands.setPaused(ctx.params.id!, false));
+  });
+
+  router.get('/:id/state', async (ctx) => {
+    const stack = await deps.commands.get(ctx.params.id!);
+    const live = deps.supervisor.state(stack.id);
+    ctx.body = live ?? {
+      state: stack.state, sync_status: stack.sync_status, health_status: stack.health_status,
+      since: stack.updated_at, last_error: stack.last_error, queued_events: [],
+    };
+  });
+
+  router.get('/:id/transitions', async (ctx) => {
+    const stack = await deps.commands.get(ctx.params.id!);
+    const { limit } = limitQuery.parse(ctx.query);
+    const rows = await deps.transitions.listForStack(stack.id, limit ?? 100);
+    ctx.body = rows.map((t) => ({ from: t.from_state, to: t.to_state, event: t.event, at: t.at, deployment_id: t.deployment_id }));
+  });
+
+  return router;
+}

@@ -1,0 +1,21 @@
+// The service configuration hash (DESIGN.md "Docker identity", COMPOSE.md (c)): SHA-256 hex of a
+// canonical JSON of the engine create options. Keys are sorted at every depth and undefined
+// values dropped, so the hash does not depend on YAML key order; array order is kept because it
+// is meaningful (Cmd, Mounts). Replicas, depends_on, profiles, pull_policy and build never reach
+// the create options, so they cannot change the hash.
+import { createHash } from 'node:crypto';
+import type { EngineCreateOptions } from './types.ts';
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  const entries = Object.keys(value)
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+  return `{${entries.join(',')}}`;
+}
+
+export function computeConfigHash(create: EngineCreateOptions): string {
+  return createHash('sha256').update(canonicalJson(create)).digest('hex');
+}

@@ -1,0 +1,64 @@
+// Applies the template engine to every string scalar of a parsed compose document (COMPOSE.md
+// A.1): values at any depth, list items and `x-*` extensions; map keys are never interpolated.
+// Errors are wrapped the way compose-go's loader does, naming the path, service and field.
+import { InterpolationSyntaxError, RequiredVariableError } from './errors.ts';
+import {
+  interpolateTemplate,
+  MissingVariableError,
+  TemplateSyntaxError,
+  type TemplateOptions,
+} from './interpolate.ts';
+
+type Path = readonly (string | number)[];
+
+export interface TreeInterpolation extends TemplateOptions {
+  file: string;
+}
+
+/** Returns a copy of `node` with every string value interpolated. */
+export function interpolateTree(node: unknown, options: TreeInterpolation, path: Path = []): unknown {
+  if (typeof node === 'string') return interpolateValue(node, options, path);
+  if (Array.isArray(node)) return node.map((item, index) => interpolateTree(item, options, [...path, index]));
+  if (node !== null && typeof node === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) copy[key] = interpolateTree(value, options, [...path, key]);
+    return copy;
+  }
+  return node;
+}
+
+function interpolateValue(value: string, options: TreeInterpolation, path: Path): string {
+  if (!value.includes('$')) return value;
+  try {
+    return interpolateTemplate(value, options);
+  } catch (error) {
+    throw wrapTemplateError(error, value, options.file, path);
+  }
+}
+
+/** `services.web.environment.[]`, the path notation of compose-go's messages. */
+export function formatPath(path: Path): string {
+  return path.map((part) => (typeof part === 'number' ? '[]' : part)).join('.');
+}
+
+function wrapTemplateError(error: unknown, value: string, file: string, path: Path): unknown {
+  const place = {
+    file,
+    service: path[0] === 'services' && typeof path[1] === 'string' ? path[1] : undefined,
+    field: path[0] === 'services' ? path.slice(2).filter((part) => typeof part === 'string').join('.') : formatPath(path),
+  };
+  if (error instanceof TemplateSyntaxError) {
+    return new InterpolationSyntaxError(
+      `invalid interpolation format for ${formatPath(path)} in ${file}: "${value}". ` +
+        'You may need to escape any $ with another $.',
+      place,
+    );
+  }
+  if (error instanceof MissingVariableError) {
+    return new RequiredVariableError(
+      `error while interpolating ${formatPath(path)} in ${file}: ${error.message}`,
+      place,
+    );
+  }
+  return error;
+}

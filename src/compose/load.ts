@@ -1,0 +1,107 @@
+// Entry point: find and read the compose file, build the project environment (process env over
+// `.env`), parse YAML, interpolate values (never raw text), and assemble the project.
+import { existsSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ComposeError } from '../errors.ts';
+import { parseEnvFile } from './dotenv.ts';
+import { interpolateTree } from './interpolate-tree.ts';
+import { isMapping, type Mapping } from './normalise/values.ts';
+import { readInsideRoot } from './paths.ts';
+import { assembleProject } from './project.ts';
+import { normaliseProjectName } from './project-name.ts';
+import type { ComposeLoader, ComposeProject, LoadComposeOptions } from './types.ts';
+
+/** compose-go `cli.DefaultFileNames`, in its order of preference. */
+export const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+
+type Environment = Record<string, string | undefined>;
+
+export async function loadComposeProject(options: LoadComposeOptions): Promise<ComposeProject> {
+  return loadComposeProjectSync(options);
+}
+
+/** The same as loadComposeProject; the work is CPU-bound and small, so it runs synchronously. */
+export function loadComposeProjectSync(options: LoadComposeOptions): ComposeProject {
+  const projectDir = resolve(options.projectDir);
+  const rootDir = resolve(options.rootDir ?? projectDir);
+  const warnings: string[] = [];
+  const warn = (message: string): void => void (warnings.includes(message) || warnings.push(message));
+  const composePath = options.composePath ?? findDefaultComposeFile(projectDir, warn);
+  const workingDir = dirname(resolve(projectDir, composePath));
+  const place = { projectDir, rootDir, file: composePath };
+  const text = readInsideRoot(composePath, place);
+  if (text === undefined) throw new ComposeError(`compose file ${composePath} not found in ${projectDir}`, { file: composePath });
+  const onUnset = (name: string): void => warn(`The "${name}" variable is not set. Defaulting to a blank string.`);
+  const environment = projectEnvironment(options.environment ?? process.env, { projectDir: workingDir, rootDir, onUnset });
+  const lookup = (name: string): string | undefined => environment[name];
+  const doc = interpolateTree(parseComposeYaml(text, composePath), { file: composePath, lookup, onUnset }) as Mapping;
+  return assembleProject(doc, {
+    file: composePath,
+    field: '',
+    projectDir: workingDir,
+    rootDir,
+    lookup,
+    onUnset,
+    warn,
+    warnings,
+    projectName: projectNameOf(options, doc, workingDir),
+    profiles: options.profiles ?? splitProfiles(environment.COMPOSE_PROFILES),
+  });
+}
+
+function findDefaultComposeFile(projectDir: string, warn: (message: string) => void): string {
+  const found = DEFAULT_COMPOSE_FILES.filter((name) => existsSync(resolve(projectDir, name)));
+  if (found.length === 0) {
+    throw new ComposeError(`no compose file found in ${projectDir} (looked for ${DEFAULT_COMPOSE_FILES.join(', ')})`);
+  }
+  if (found.length > 1) warn(`found multiple compose files ${found.join(', ')}; using ${found[0]}`);
+  return found[0];
+}
+
+export function parseComposeYaml(text: string, file: string): Mapping {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { merge: true, uniqueKeys: true, maxAliasCount: 10000 });
+  } catch (error) {
+    if (error instanceof YAMLParseError) throw new ComposeError(`${file}: invalid YAML: ${error.message}`, { file });
+    throw error;
+  }
+  if (doc === null || doc === undefined) return {};
+  if (!isMapping(doc)) throw new ComposeError(`${file}: the top level must be a mapping`, { file });
+  return doc;
+}
+
+interface EnvironmentPlace {
+  projectDir: string;
+  rootDir: string;
+  onUnset: (name: string) => void;
+}
+
+/** Process environment over the `.env` beside the compose file; `.env` values interpolate with the process env first. */
+export function projectEnvironment(processEnv: Environment, place: EnvironmentPlace): Environment {
+  const dotenvPath = relative(place.projectDir, resolve(place.projectDir, '.env'));
+  const content = readInsideRoot(dotenvPath, { ...place, file: '.env' });
+  if (content === undefined) return { ...processEnv };
+  const lookup = (name: string): string | undefined => processEnv[name];
+  const fromFile = parseEnvFile(content, { file: '.env', lookup, onUnset: place.onUnset });
+  return { ...fromFile, ...definedOnly(processEnv) };
+}
+
+function definedOnly(environment: Environment): Environment {
+  return Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined));
+}
+
+function projectNameOf(options: LoadComposeOptions, doc: Mapping, workingDir: string): string {
+  const raw = options.projectName ?? (typeof doc.name === 'string' && doc.name !== '' ? doc.name : basename(workingDir));
+  const name = normaliseProjectName(raw);
+  if (name === '') throw new ComposeError(`project name "${raw}" has no usable characters`);
+  return name;
+}
+
+function splitProfiles(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((profile) => profile.trim()).filter((profile) => profile !== '');
+}
+
+/** The ComposeLoader seam (DESIGN.md, Seams). */
+export const composeLoader: ComposeLoader = { load: loadComposeProject };

@@ -1,0 +1,112 @@
+// A parsed, interpolated compose document → ComposeProject: profiles applied, services
+// normalised, networks and volumes resolved to Docker names, references checked.
+import type { DependencyModel, ServiceModel, ServiceNetworkModel } from './model.ts';
+import { normaliseService, type ServiceContext } from './normalise/service.ts';
+import { primaryNetworkKey } from './normalise/service-networks.ts';
+import { defaultNetwork, normaliseNetwork, normaliseVolume, type ResourceContext } from './normalise/resources.ts';
+import { asMapping, checkKeys, fail, type Mapping } from './normalise/values.ts';
+import { buildComposeService } from './service-facts.ts';
+import type { ComposeNetwork, ComposeProject, ComposeService, ComposeVolume } from './types.ts';
+
+const TOP_LEVEL_KEYS = new Set(['version', 'name', 'services', 'networks', 'volumes']);
+
+export interface ProjectInput extends ServiceContext {
+  projectName: string;
+  /** Active profiles; `*` activates all. */
+  profiles: string[];
+  warnings: string[];
+}
+
+export function assembleProject(doc: Mapping, input: ProjectInput): ComposeProject {
+  checkKeys(doc, TOP_LEVEL_KEYS, { file: input.file, field: 'top level' });
+  if (doc.version !== undefined) input.warn(`${input.file}: the attribute "version" is obsolete and ignored`);
+  const resourceCtx: ResourceContext = { file: input.file, field: '', projectName: input.projectName, warn: input.warn };
+  const networks = mapEntries(asMapping(doc.networks, { file: input.file, field: 'networks' }), (key, value) => normaliseNetwork(key, value, resourceCtx));
+  const volumes = mapEntries(asMapping(doc.volumes, { file: input.file, field: 'volumes' }), (key, value) => normaliseVolume(key, value, resourceCtx));
+  const rawServices = asMapping(doc.services, { file: input.file, field: 'services' });
+  const enabled = Object.keys(rawServices).filter((name) => isEnabled(rawServices[name], input.profiles));
+  const models = Object.fromEntries(enabled.map((name) => [name, normaliseService(name, rawServices[name], input)]));
+  const services: Record<string, ComposeService> = {};
+  for (const [name, model] of Object.entries(models)) {
+    const serviceNetworks = effectiveNetworks(model);
+    if (serviceNetworks.default !== undefined && networks.default === undefined) networks.default = defaultNetwork(input.projectName);
+    checkReferences(name, model, serviceNetworks, { networks, volumes, input });
+    const dependsOn = resolveDependencies(name, model, rawServices, models, input);
+    services[name] = buildComposeService(model, dependsOn, {
+      serviceName: name,
+      networks: serviceNetworks,
+      primaryNetwork: primaryNetworkKey(serviceNetworks),
+      networkName: (key) => networks[key].name,
+      volumeName: (key) => volumes[key].name,
+    });
+  }
+  return { name: input.projectName, workingDir: input.projectDir, composeFile: input.file, services, networks, volumes, warnings: input.warnings };
+}
+
+function mapEntries<T>(record: Mapping, build: (key: string, value: unknown) => T): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, build(key, value)]));
+}
+
+/** A service without profiles is always enabled; otherwise one of its profiles must be active. */
+function isEnabled(raw: unknown, active: string[]): boolean {
+  const profiles = (raw as Mapping | null)?.profiles;
+  if (!Array.isArray(profiles) || profiles.length === 0) return true;
+  return active.includes('*') || profiles.some((profile) => active.includes(String(profile)));
+}
+
+/** No `networks:` (or an empty one) and no network_mode → the service joins `default`. */
+function effectiveNetworks(model: ServiceModel): Record<string, ServiceNetworkModel | null> {
+  if (model.network_mode !== undefined) return {};
+  if (model.networks === undefined || Object.keys(model.networks).length === 0) return { default: null };
+  return model.networks;
+}
+
+interface Declared {
+  networks: Record<string, ComposeNetwork>;
+  volumes: Record<string, ComposeVolume>;
+  input: ProjectInput;
+}
+
+function checkReferences(service: string, model: ServiceModel, serviceNetworks: Record<string, unknown>, declared: Declared): void {
+  const { file } = declared.input;
+  for (const key of Object.keys(serviceNetworks)) {
+    if (declared.networks[key] === undefined) fail({ file, service, field: 'networks' }, `service "${service}" refers to undefined network ${key}`);
+  }
+  for (const mount of model.volumes ?? []) {
+    if (mount.type === 'volume' && mount.source !== undefined && declared.volumes[mount.source] === undefined) {
+      fail({ file, service, field: 'volumes' }, `service "${service}" refers to undefined volume ${mount.source}`);
+    }
+  }
+}
+
+/**
+ * depends_on plus the dependencies compose implies (`network_mode: service:x`, `volumes_from: x`,
+ * `links`). A dependency on a service disabled by profiles is an error unless `required: false`.
+ */
+function resolveDependencies(
+  service: string,
+  model: ServiceModel,
+  rawServices: Mapping,
+  enabled: Record<string, ServiceModel>,
+  input: ProjectInput,
+): Record<string, DependencyModel> {
+  const dependencies: Record<string, DependencyModel> = { ...impliedDependencies(model), ...model.depends_on };
+  const ctx = { file: input.file, service, field: 'depends_on' };
+  for (const [name, dependency] of Object.entries(dependencies)) {
+    if (name === service) fail(ctx, `service "${service}" depends on itself`);
+    if (rawServices[name] === undefined) fail(ctx, `service "${service}" depends on undefined service "${name}"`);
+    if (enabled[name] !== undefined) continue;
+    if (dependency.required) fail(ctx, `service "${service}" depends on "${name}", which no active profile enables`);
+    input.warn(`service "${service}": optional dependency "${name}" is not enabled and is ignored`);
+    delete dependencies[name];
+  }
+  return dependencies;
+}
+
+function impliedDependencies(model: ServiceModel): Record<string, DependencyModel> {
+  const names: string[] = [];
+  if (model.network_mode?.startsWith('service:')) names.push(model.network_mode.slice('service:'.length));
+  for (const source of model.volumes_from ?? []) if (!source.startsWith('container:')) names.push(source.split(':')[0]);
+  for (const link of model.links ?? []) names.push(link.split(':')[0]);
+  return Object.fromEntries(names.map((name) => [name, { condition: 'service_started', required: true, restart: false }]));
+}

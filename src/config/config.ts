@@ -1,0 +1,92 @@
+import { resolve } from 'node:path';
+import { parseDurationMs } from './duration.ts';
+import { ValidationError } from '../errors.ts';
+
+// The daemon's configuration, read once from the environment (API.md, Configuration).
+// A bad value is a startup error that names the variable, never a silent fallback.
+
+export interface AcceleroConfig {
+  serverPort: number;
+  /** Bootstrap admin key; undefined → generated on first start into `<dataDir>/api-key`. */
+  apiKey?: string;
+  dataDir: string;
+  databasePath: string;
+  stacksDataDir: string;
+  /** dockerode connection: a unix socket path, or host/port for tcp. */
+  docker: { socketPath: string } | { host: string; port: number; protocol: 'http' | 'https' };
+  dockerDescription: string;
+  webhookSecret?: string;
+  encryptionKey?: string;
+  encryptionKeyFile?: string;
+  maxConcurrentDeploys: number;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  logFormat: 'text' | 'json';
+  /** Grace period for in-flight deploys at shutdown. */
+  shutdownTimeoutMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ValidationError(`${name}=${raw} is not a whole number between ${min} and ${max}`, name);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = raw.toLowerCase() as T;
+  if (!allowed.includes(value)) {
+    throw new ValidationError(`${name}=${raw} is not one of ${allowed.join(', ')}`, name);
+  }
+  return value;
+}
+
+function duration(env: Env, name: string, fallbackMs: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallbackMs;
+  const ms = parseDurationMs(raw);
+  if (ms === undefined) throw new ValidationError(`${name}=${raw} is not a duration like 30s, 5m or 1h`, name);
+  return ms;
+}
+
+function dockerConnection(env: Env): Pick<AcceleroConfig, 'docker' | 'dockerDescription'> {
+  const raw = env.DOCKER_HOST || (env.DOCKER_SOCK ? `unix://${env.DOCKER_SOCK.replace(/^unix:\/\//, '')}` : '');
+  const target = raw || 'unix:///var/run/docker.sock';
+  if (target.startsWith('unix://')) {
+    const socketPath = target.slice('unix://'.length);
+    return { docker: { socketPath }, dockerDescription: target };
+  }
+  const match = /^(tcp|http|https):\/\/([^:/]+)(?::(\d+))?\/?$/.exec(target);
+  if (!match) {
+    const name = env.DOCKER_HOST ? 'DOCKER_HOST' : 'DOCKER_SOCK';
+    throw new ValidationError(`${name}=${raw} is neither unix:///path nor tcp://host:port`, name);
+  }
+  const protocol = match[1] === 'https' ? 'https' : 'http';
+  return { docker: { host: match[2]!, port: Number(match[3] ?? 2375), protocol }, dockerDescription: target };
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): AcceleroConfig {
+  const databasePath = resolve(cwd, env.DATABASE_PATH || './data/accelero.db');
+  const stacksDataDir = resolve(cwd, env.STACKS_DATA_DIR || './data/stacks');
+  return {
+    serverPort: integer(env, 'SERVER_PORT', 8000, 0, 65535),
+    apiKey: env.API_KEY || undefined,
+    dataDir: resolve(databasePath, '..'),
+    databasePath,
+    stacksDataDir,
+    ...dockerConnection(env),
+    webhookSecret: env.WEBHOOK_SECRET || undefined,
+    encryptionKey: env.ACCELERO_ENCRYPTION_KEY || undefined,
+    encryptionKeyFile: env.ACCELERO_ENCRYPTION_KEY_FILE || undefined,
+    maxConcurrentDeploys: integer(env, 'MAX_CONCURRENT_DEPLOYS', 4, 1, 256),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const),
+    logFormat: oneOf(env, 'LOG_FORMAT', 'text', ['text', 'json'] as const),
+    shutdownTimeoutMs: duration(env, 'SHUTDOWN_TIMEOUT', 60_000),
+  };
+}

@@ -1,0 +1,104 @@
+// Actual state: ONE label-filtered container list per stack (plus one list each for the
+// project's networks, volumes and image references when a project is given). The list entries
+// already carry state, health (in the status text), exit code, labels, image id and networks,
+// so nothing is inspected here.
+
+import type Dockerode from 'dockerode';
+import type { ComposeProject } from '../compose/types.ts';
+import { ASIDE_MARKER, LABEL, stackFilter } from './labels.ts';
+import { normaliseReference } from './images-ref.ts';
+import type { ActualContainer, ActualNetwork, ActualState, ActualVolume, ContainerStatus, HealthState } from './types.ts';
+
+export async function readActualState(docker: Dockerode, stackName: string, project?: ComposeProject): Promise<ActualState> {
+  const [entries, networks, volumes, images] = await Promise.all([
+    docker.listContainers({ all: true, filters: stackFilter(stackName) }),
+    project ? readNetworks(docker, project) : {},
+    project ? readVolumes(docker, project) : {},
+    project ? readImages(docker, project) : {},
+  ]);
+  return {
+    stackName,
+    containers: entries.map(toActualContainer),
+    networks, volumes, images,
+    readAt: new Date().toISOString(),
+  };
+}
+
+export function toActualContainer(entry: Dockerode.ContainerInfo): ActualContainer {
+  const labels = entry.Labels ?? {};
+  const name = (entry.Names?.[0] ?? entry.Id).replace(/^\//, '');
+  return {
+    id: entry.Id,
+    name,
+    service: labels[LABEL.service] ?? '',
+    number: Number(labels[LABEL.composeNumber] ?? 0) || 0,
+    // Docker shows an image id in `Image` once the tag moved on; our label keeps the reference.
+    image: labels[LABEL.image] ?? entry.Image,
+    imageId: entry.ImageID,
+    configHash: labels[LABEL.configHash] ?? '',
+    deploymentId: labels[LABEL.deployment] ?? '',
+    commit: labels[LABEL.commit] ?? '',
+    state: entry.State as ContainerStatus,
+    statusText: entry.Status,
+    health: parseHealth(entry.Status),
+    exitCode: parseExitCode(entry.Status),
+    keptAside: name.includes(ASIDE_MARKER),
+    labels,
+    networks: Object.keys(entry.NetworkSettings?.Networks ?? {}),
+    createdAt: new Date(entry.Created * 1000).toISOString(),
+  };
+}
+
+/** Docker appends `(healthy)`, `(unhealthy)` or `(health: starting)` to the status of a container with a healthcheck. */
+export function parseHealth(status: string): HealthState {
+  if (/\(healthy\)/.test(status)) return 'healthy';
+  if (/\(unhealthy\)/.test(status)) return 'unhealthy';
+  if (/\(health: starting\)/.test(status)) return 'starting';
+  return 'none';
+}
+
+/** `Exited (137) 5 seconds ago` → 137. */
+export function parseExitCode(status: string): number | null {
+  const match = /^Exited \((-?\d+)\)/.exec(status);
+  return match ? Number(match[1]) : null;
+}
+
+async function readNetworks(docker: Dockerode, project: ComposeProject): Promise<Record<string, ActualNetwork>> {
+  const names = Object.values(project.networks).map((n) => n.name);
+  if (names.length === 0) return {};
+  // The name filter matches substrings, so keep exact matches only.
+  const list = await docker.listNetworks({ filters: { name: names } });
+  const found: Record<string, ActualNetwork> = {};
+  for (const n of list) if (names.includes(n.Name)) found[n.Name] = { id: n.Id, name: n.Name, labels: n.Labels ?? {} };
+  return found;
+}
+
+async function readVolumes(docker: Dockerode, project: ComposeProject): Promise<Record<string, ActualVolume>> {
+  const names = Object.values(project.volumes).map((v) => v.name);
+  if (names.length === 0) return {};
+  const result = await docker.listVolumes({ filters: { name: names } });
+  const found: Record<string, ActualVolume> = {};
+  for (const v of result.Volumes ?? []) if (names.includes(v.Name)) found[v.Name] = { name: v.Name, labels: v.Labels ?? {} };
+  return found;
+}
+
+/** One image list filtered on every reference of the project → reference → local image id. */
+export async function readImages(docker: Dockerode, project: ComposeProject): Promise<Record<string, string>> {
+  const refs = [...new Set(Object.values(project.services).map((s) => s.image))];
+  if (refs.length === 0) return {};
+  const list = await docker.listImages({ filters: { reference: refs.map(normaliseReference) } });
+  return matchImages(refs, list);
+}
+
+export function matchImages(refs: string[], list: Dockerode.ImageInfo[]): Record<string, string> {
+  const byRef = new Map<string, string>();
+  for (const image of list) {
+    for (const tag of [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])]) byRef.set(normaliseReference(tag), image.Id);
+  }
+  const result: Record<string, string> = {};
+  for (const ref of refs) {
+    const id = byRef.get(normaliseReference(ref));
+    if (id) result[ref] = id;
+  }
+  return result;
+}

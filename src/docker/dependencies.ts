@@ -1,0 +1,57 @@
+// depends_on conditions, waited for before a dependency level starts: service_started
+// (running), service_healthy (healthy), service_completed_successfully (exited 0). A failure
+// of a `required: false` dependency is only a warning, as in compose.
+
+import type Dockerode from 'dockerode';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ComposeProject, ComposeService, DependsOnCondition } from '../compose/types.ts';
+import { DockerError } from '../errors.ts';
+import { toActualContainer } from './actual-state.ts';
+import { LABEL } from './labels.ts';
+import type { Logger } from './logger.ts';
+import type { ActualContainer } from './types.ts';
+
+export interface DependencyWait { docker: Dockerode; logger: Logger; stackName: string; project: ComposeProject; timeoutMs: number }
+
+export async function waitForDependencies(w: DependencyWait, service: ComposeService): Promise<void> {
+  await Promise.all(Object.entries(service.dependsOn).map(async ([dependency, dep]) => {
+    if (!w.project.services[dependency]) return;
+    try {
+      await waitForCondition(w, dependency, dep.condition);
+    } catch (error) {
+      if (dep.required) throw new DockerError(`stack ${w.stackName}, service ${service.name}: dependency ${(error as Error).message}`, 'dependency_failed');
+      w.logger.warn({ stack: w.stackName, service: service.name, dependency }, `optional dependency not met: ${(error as Error).message}`);
+    }
+  }));
+}
+
+type Check = { met: true } | { met: false; final: boolean; why: string };
+
+export function conditionMet(condition: DependsOnCondition, containers: ActualContainer[]): Check {
+  const live = containers.filter((c) => !c.keptAside);
+  if (live.length === 0) return { met: false, final: false, why: 'has no container' };
+  if (condition === 'service_completed_successfully') {
+    const failed = live.find((c) => c.state === 'exited' && c.exitCode !== 0);
+    if (failed) return { met: false, final: true, why: `${failed.name} exited with code ${failed.exitCode}` };
+    return live.every((c) => c.state === 'exited') ? { met: true } : { met: false, final: false, why: 'has not completed' };
+  }
+  if (condition === 'service_healthy') {
+    const unhealthy = live.find((c) => c.health === 'unhealthy');
+    if (unhealthy) return { met: false, final: true, why: `container ${unhealthy.name} is unhealthy` };
+    if (live.some((c) => c.health === 'none' && c.state === 'running')) return { met: false, final: true, why: 'has no healthcheck configured' };
+    return live.every((c) => c.health === 'healthy') ? { met: true } : { met: false, final: false, why: 'is not healthy yet' };
+  }
+  const started = live.some((c) => c.state === 'running' || (c.state === 'exited' && c.exitCode === 0));
+  return started ? { met: true } : { met: false, final: false, why: 'is not running' };
+}
+
+async function waitForCondition(w: DependencyWait, dependency: string, condition: DependsOnCondition): Promise<void> {
+  const deadline = Date.now() + w.timeoutMs;
+  for (;;) {
+    const list = await w.docker.listContainers({ all: true, filters: { label: [`${LABEL.stack}=${w.stackName}`, `${LABEL.service}=${dependency}`] } });
+    const check = conditionMet(condition, list.map(toActualContainer));
+    if (check.met) return;
+    if (check.final || Date.now() > deadline) throw new DockerError(`${dependency} ${check.why} (${condition})`, 'dependency_failed');
+    await sleep(250);
+  }
+}

@@ -1,0 +1,165 @@
+// The seam types of the Docker layer: what it reads (ActualState), what it finds (DriftItem),
+// what it intends (Plan), what it remembers before changing anything (ServiceSnapshot) and
+// what it reports (ApplyResult). Plain serialisable data only: no class instances, no Date.
+
+import type { RolloutOrder } from '../compose/types.ts';
+
+export type ContainerStatus =
+  | 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+/** `none` = the container has no healthcheck. */
+export type HealthState = 'healthy' | 'unhealthy' | 'starting' | 'none';
+
+export interface ActualContainer {
+  id: string;
+  name: string;
+  /** `accelero.service` label. */
+  service: string;
+  /** `com.docker.compose.container-number` label (1-based; 0 when absent). */
+  number: number;
+  /** Image reference the container was created from (`accelero.image` label). */
+  image: string;
+  /** Image id the container runs (`sha256:…`), from the list call. */
+  imageId: string;
+  configHash: string;
+  deploymentId: string;
+  commit: string;
+  state: ContainerStatus;
+  /** Docker's human status line, e.g. `Up 3 minutes (healthy)`. */
+  statusText: string;
+  health: HealthState;
+  /** Exit code parsed from `Exited (N) …`; null while not exited. */
+  exitCode: number | null;
+  /** True for an old container renamed aside during a rollout (kept for rollback). */
+  keptAside: boolean;
+  labels: Record<string, string>;
+  /** Docker network names the container is attached to. */
+  networks: string[];
+  createdAt: string;
+}
+
+export interface ActualNetwork { id: string; name: string; labels: Record<string, string> }
+export interface ActualVolume { name: string; labels: Record<string, string> }
+
+export interface ActualState {
+  stackName: string;
+  containers: ActualContainer[];
+  /** Networks of the project found by name (managed and external), keyed by Docker name. */
+  networks: Record<string, ActualNetwork>;
+  /** Volumes of the project found by name, keyed by Docker name. */
+  volumes: Record<string, ActualVolume>;
+  /** Local image id each image reference of the project resolves to now (absent = not local). */
+  images: Record<string, string>;
+  readAt: string;
+}
+
+export type DriftKind =
+  | 'missing' | 'image_mismatch' | 'stopped' | 'unhealthy' | 'extra' | 'config_changed';
+
+export interface DriftItem {
+  /** Service key; for networks and volumes `network:<key>` / `volume:<key>`. */
+  service: string;
+  kind: DriftKind;
+  expected: string;
+  actual: string;
+  message: string;
+  /** Replica the item is about (absent for networks/volumes). */
+  number?: number;
+  containerId?: string;
+  resource?: 'container' | 'network' | 'volume';
+}
+
+export type ServiceAction = 'create' | 'recreate' | 'start' | 'remove' | 'none';
+
+/** What happens to one replica of a service. */
+export interface ReplicaStep {
+  number: number;
+  action: ServiceAction;
+  /** The current container of that replica, when there is one. */
+  containerId?: string;
+  containerName: string;
+}
+
+export interface PlannedAction {
+  service: string;
+  action: ServiceAction;
+  /** Human reason: which drift, which fields changed. */
+  reason: string;
+  expected: string;
+  actual: string;
+  order: RolloutOrder;
+  /** Why that order (explicit update_config.order, fixed host port, container_name …). */
+  orderReason: string;
+  replicas: ReplicaStep[];
+}
+
+export interface Plan {
+  stackName: string;
+  project: string;
+  /** Actions to apply, by dependency level; one level runs in parallel, levels in order. */
+  levels: PlannedAction[][];
+  /** Every selected service's action (including `none`), plus removals, by name. */
+  actions: PlannedAction[];
+  /** Declared networks / volumes that do not exist yet (created by applyPlan). */
+  missingNetworks: string[];
+  missingVolumes: string[];
+  hasChanges: boolean;
+}
+
+export interface EndpointSnapshot {
+  aliases: string[];
+  ipamConfig?: Record<string, unknown>;
+}
+
+/** Everything needed to bring one container back: its inspect, trimmed to what create takes. */
+export interface ServiceSnapshot {
+  service: string;
+  number: number;
+  containerName: string;
+  containerId: string;
+  /** Inspect `Config` (Image, Env, Labels, Cmd, Healthcheck …). */
+  config: Record<string, unknown>;
+  /** Inspect `HostConfig`. */
+  hostConfig: Record<string, unknown>;
+  /** Endpoints by Docker network name. */
+  networks: Record<string, EndpointSnapshot>;
+  imageId: string;
+  /** Whether it was running when the snapshot was taken (a stopped job stays stopped). */
+  wasRunning: boolean;
+  takenAt: string;
+}
+
+export interface SnapshotStore {
+  save(deploymentId: string, snapshots: ServiceSnapshot[]): Promise<void>;
+}
+
+export interface RegistryAuth { registry?: string; username?: string; password?: string }
+
+export interface ProgressEvent { service: string; step: string; message: string }
+
+export interface ApplyContext {
+  stackName: string;
+  deploymentId: string;
+  commit: string;
+  registryAuth?: RegistryAuth[];
+  snapshots: SnapshotStore;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Image ids to run instead of resolving the references (a rollback to a past deployment). */
+  pinnedImageIds?: Record<string, string>;
+  /** Upper bound for one service's verification (guards hangs); default 120 s. */
+  verifyTimeoutMs?: number;
+}
+
+export interface Change { service: string; action: ServiceAction; from: string; to: string }
+
+export type ApplyStatus = 'completed' | 'rolled_back' | 'failed';
+
+export interface ApplyResult {
+  status: ApplyStatus;
+  changes: Change[];
+  /** Resolved image id of every selected service, so a later rollback runs exactly these. */
+  imageIds: Record<string, string>;
+  error?: string;
+  /** Last log lines of the container that failed verification. */
+  failedLogs?: string;
+  failedService?: string;
+}

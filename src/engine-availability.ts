@@ -1,0 +1,56 @@
+import type { Logger } from './logger.ts';
+import { errorMessage } from './errors.ts';
+
+/**
+ * Watches whether the Docker engine answers. Down is said once, in one line that names the
+ * socket and how to get an engine; checks go on (readyz reports 503 meanwhile) and nothing
+ * the daemon holds is dropped.
+ */
+export class EngineAvailability {
+  private status = 'not checked yet';
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ping: () => Promise<unknown>,
+    private readonly where: string,
+    private readonly logger: Logger,
+    private readonly intervals = { upMs: 30_000, downMs: 5_000 },
+  ) {}
+
+  /** 'ok' or the reason the engine does not answer. */
+  get current(): string {
+    return this.status;
+  }
+
+  async start(): Promise<void> {
+    await this.check();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  async check(): Promise<string> {
+    const before = this.status;
+    try {
+      await this.ping();
+      this.status = 'ok';
+      if (before !== 'ok' && before !== 'not checked yet') this.logger.info(`Docker engine at ${this.where} answers again`);
+    } catch (error) {
+      this.status = `no Docker engine answers at ${this.where}: ${errorMessage(error)}`;
+      if (before === 'ok' || before === 'not checked yet') {
+        this.logger.error(`${this.status} — start one (Debian: apt-get install docker.io, then dockerd; or bash scripts/ensure-docker.sh) or set DOCKER_HOST; retrying every ${this.intervals.downMs / 1000}s`);
+      }
+    }
+    this.schedule();
+    return this.status;
+  }
+
+  private schedule(): void {
+    this.stop();
+    const delay = this.status === 'ok' ? this.intervals.upMs : this.intervals.downMs;
+    this.timer = setTimeout(() => void this.check(), delay);
+    this.timer.unref();
+  }
+}

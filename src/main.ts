@@ -1,0 +1,130 @@
+import Dockerode from 'dockerode';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { DeploySlots } from '../actors/deploy-slots.ts';
+import { createDockerReconcileEngine } from '../actors/docker-reconcile-engine.ts';
+import { EventBus } from '../actors/event-bus.ts';
+import { recoverUnfinishedDeployments } from '../actors/recovery.ts';
+import { StackCommands } from '../actors/stack-commands.ts';
+import { createStackSteps } from '../actors/stack-steps.ts';
+import { StackInspector } from '../actors/stack-inspector.ts';
+import { Supervisor } from '../actors/supervisor.ts';
+import { TransitionRecorder } from '../actors/transition-recorder.ts';
+import { openDatabase } from '../persistence/database.ts';
+import { DeploymentStore } from '../persistence/deployment-store.ts';
+import { SnapshotStore } from '../persistence/snapshot-store.ts';
+import { StackStore } from '../persistence/stack-store.ts';
+import { DriftStore } from '../persistence/drift-store.ts';
+import { TransitionStore } from '../persistence/transition-store.ts';
+import { createApp } from './api/app.ts';
+import { bootstrapKeyVerifier } from './api/auth.ts';
+import { loadOrCreateApiKey } from './api-key-file.ts';
+import { composeLoader } from './compose/index.ts';
+import type { AcceleroConfig } from './config/config.ts';
+import { createDockerGateway } from './docker/index.ts';
+import { EngineAvailability } from './engine-availability.ts';
+import { createGitSource } from './git/index.ts';
+import { createLogger } from './logger.ts';
+import { createSecretBox } from './secrets/index.ts';
+
+// The composition root: the only place that builds singletons. Everything else receives its
+// collaborators, so tests can build the same graph around a temp directory.
+
+export interface RunningAccelero {
+  port: number;
+  apiKey: string;
+  shutdown(reason: string): Promise<void>;
+}
+
+export async function startAccelero(config: AcceleroConfig): Promise<RunningAccelero> {
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  await mkdir(config.stacksDataDir, { recursive: true });
+  await mkdir(config.dataDir, { recursive: true });
+  const apiKey = await bootstrapApiKey(config, logger);
+
+  const db = await openDatabase(config.databasePath);
+  const stacks = new StackStore(db);
+  const deployments = new DeploymentStore(db);
+  const snapshots = new SnapshotStore(db);
+  const transitions = new TransitionStore(db);
+  const drift = new DriftStore(db);
+  const secrets = createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
+
+  const docker = new Dockerode(config.docker);
+  const gateway = createDockerGateway(docker, logger.child({ component: 'docker' }));
+  const availability = new EngineAvailability(() => gateway.ping(), config.dockerDescription, logger);
+  await availability.start();
+  const engine = createDockerReconcileEngine(gateway, logger.child({ component: 'docker' }));
+  const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }) });
+
+  const bus = new EventBus();
+  const slots = new DeploySlots(config.maxConcurrentDeploys);
+  const steps = createStackSteps({
+    stacks, deployments, snapshots, drift, git, compose: composeLoader, engine, secrets, slots, bus, logger,
+  });
+  const inspector = new StackInspector({ git, compose: composeLoader, engine, secrets, drift });
+  const recorder = new TransitionRecorder(transitions, stacks, bus, logger);
+  const supervisor = new Supervisor({ steps, recorder, events: bus, logger, releaseDeploySlot: (id) => slots.release(id) });
+  const commands = new StackCommands({
+    stacks, deployments, supervisor, secrets, logger,
+    removeResources: (name, options) => engine.removeStack(name, options),
+    forgetStack: async (stack) => {
+      steps.forget(stack.id);
+      await snapshots.deleteForStack(stack.id);
+      await drift.deleteForStack(stack.id);
+      await git.forget(stack.name);
+    },
+  });
+
+  await recoverUnfinishedDeployments({ deployments, snapshots, stacks, engine, logger });
+  supervisor.start(await stacks.list());
+
+  let draining = false;
+  const app = createApp({
+    commands, stacks, transitions, supervisor, deployments, logger, inspector, bus,
+    keys: bootstrapKeyVerifier(apiKey),
+    readiness: {
+      database: async () => db.dataSource.query('SELECT 1').then(() => 'ok', (e: Error) => e.message),
+      docker: async () => availability.current,
+      draining: () => draining,
+    },
+  });
+  const server = await listen(app.callback(), config.serverPort);
+  const port = (server.address() as { port: number }).port;
+  logger.info(`Accelero listening on http://0.0.0.0:${port} (database ${config.databasePath}, stacks ${config.stacksDataDir})`);
+
+  const shutdown = async (reason: string) => {
+    if (draining) return;
+    draining = true;
+    logger.info(`shutting down (${reason}): no new requests; waiting for in-flight deploys to reach a safe point`);
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeIdleConnections();
+    const deadline = Date.now() + config.shutdownTimeoutMs;
+    while (supervisor.busyStacks().length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    supervisor.stop();
+    availability.stop();
+    server.closeAllConnections();
+    await closed;
+    await db.close();
+    logger.info('stopped');
+  };
+  return { port, apiKey, shutdown };
+}
+
+async function bootstrapApiKey(config: AcceleroConfig, logger: ReturnType<typeof createLogger>): Promise<string> {
+  if (config.apiKey) return config.apiKey;
+  const { key, path, created } = await loadOrCreateApiKey(config.dataDir);
+  if (created) logger.info(`generated the admin API key ${key} — stored in ${path} (0600); it is not printed again`);
+  else logger.info(`admin API key: in ${path} (set API_KEY to choose one)`);
+  return key;
+}
+
+function listen(handler: RequestListener, port: number): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const server = createServer(handler);
+    server.once('error', reject);
+    server.listen(port, () => resolve(server));
+  });
+}

@@ -1,0 +1,28 @@
+// Shared helpers for compose tests: temporary projects written from inline files.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { loadComposeProjectSync } from '../../src/compose/load.ts';
+import type { ComposeProject, LoadComposeOptions } from '../../src/compose/types.ts';
+
+export const FIXTURES = new URL('../fixtures/compose/', import.meta.url).pathname;
+
+/** Writes `files` (path → content) into a fresh temporary directory and returns it. */
+export function writeProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'accelero-compose-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+/** Loads an inline compose file (plus other files) with an empty process environment by default. */
+export function loadInline(
+  compose: string,
+  extra: Record<string, string> = {},
+  options: Partial<LoadComposeOptions> = {},
+): ComposeProject {
+  const projectDir = writeProject({ 'compose.yaml': compose, ...extra });
+  return loadComposeProjectSync({ projectDir, environment: {}, projectName: 'test', ...options });
+}

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** A real Accelero daemon (bin/accelero serve) on a free port with its own data directory. */
+export interface TestDaemon {
+  url: string;
+  apiKey: string;
+  dataDir: string;
+  /** Everything the daemon printed so far (stdout + stderr). */
+  output(): string;
+  request<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
+  /** SIGTERM and wait for exit; returns the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL: a crash, for recovery tests. */
+  kill(): Promise<void>;
+  /** Removes the data directory (after stop). */
+  cleanup(): Promise<void>;
+}
+
+export async function startDaemon(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestDaemon> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'accelero-daemon-')));
+  const apiKey = options.env?.API_KEY ?? 'acc_test_key_0123456789';
+  const child = spawn(join(root, 'bin/accelero'), ['serve'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      SERVER_PORT: '0',
+      API_KEY: apiKey,
+      DATABASE_PATH: join(dataDir, 'accelero.db'),
+      STACKS_DATA_DIR: join(dataDir, 'stacks'),
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'debug',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const port = await waitForPort(child, () => output);
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return {
+    url, apiKey, dataDir,
+    output: () => output,
+    async request(method, path, body, headers = {}) {
+      const response = await fetch(url + path, {
+        method,
+        headers: { 'x-api-key': apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try { parsed = JSON.parse(text); } catch { /* not JSON: keep the text */ }
+      return { status: response.status, body: parsed as any };
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    cleanup: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
+
+function waitForPort(child: ChildProcess, output: () => string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`daemon did not start within 60 s:\n${output()}`)), 60_000);
+    const look = () => {
+      const match = /listening on http:\/\/0\.0\.0\.0:(\d+)/.exec(output());
+      if (match) {
+        clearTimeout(timer);
+        resolvePort(Number(match[1]));
+      }
+    };
+    child.stdout!.on('data', look);
+    child.stderr!.on('data', look);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`daemon exited with ${code} before listening:\n${output()}`));
+    });
+  });
+}
+
+/** Polls until `check` returns a truthy value or the (generous) timeout guards a hang. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+}
