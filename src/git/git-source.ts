@@ -1,4 +1,4 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, type ErrorContext } from './classify-error.ts';
 import { prepareAuth, secretsOf, type GitAuth } from './credentials.ts';
@@ -7,7 +7,7 @@ import { exportCommit, isDirectory, readExportState, recordExport } from './expo
 import { KeyedLock } from './keyed-lock.ts';
 import { Limiter } from './limiter.ts';
 import { lsRemote, TtlPromiseCache, type RemoteRefs } from './ls-remote.ts';
-import { Mirror } from './mirror.ts';
+import { Mirror, mirrorName } from './mirror.ts';
 import type { GitCommandContext } from './run-git.ts';
 import { resolveInside } from './path-safety.ts';
 import { commitFor, isFullSha, refTarget, type RefTarget } from './ref-target.ts';
@@ -63,6 +63,8 @@ export interface GitSourceStats {
 
 export interface AcceleroGitSource extends GitSource {
   resolve(spec: SourceSpec, options?: ResolveOptions): Promise<SourceRevision>;
+  /** Deletes the mirrors of repositories no stack uses any more; returns the removed directories. */
+  pruneMirrors(urlsInUse: readonly string[]): Promise<string[]>;
   checkout(spec: SourceSpec, commit: string, options?: Pick<ResolveOptions, 'retain'>): Promise<SourceRevision>;
   stats(): GitSourceStats;
 }
@@ -122,6 +124,19 @@ export class MirroredGitSource implements AcceleroGitSource {
   async forget(stack: string): Promise<void> {
     checkStackName(stack);
     await this.stackLock.run(stack, () => rm(this.stackDir(stack), { recursive: true, force: true }));
+  }
+
+  async pruneMirrors(urlsInUse: readonly string[]): Promise<string[]> {
+    const keep = new Set(urlsInUse.map((url) => mirrorName(normaliseSource({ stack: 'prune', url, composePath: '.' }).url)));
+    const entries = await readdir(this.mirrorsDir).catch(() => [] as string[]);
+    const removed: string[] = [];
+    for (const entry of entries.filter((e) => e.endsWith('.git') && !keep.has(e))) {
+      const dir = join(this.mirrorsDir, entry);
+      for (const [url, mirror] of this.mirrors) if (mirror.dir === dir) this.mirrors.delete(url);
+      await rm(dir, { recursive: true, force: true });
+      removed.push(dir);
+    }
+    return removed;
   }
 
   private job(spec: SourceSpec): Job {

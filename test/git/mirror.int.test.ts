@@ -28,6 +28,21 @@ describe('bare mirrors', { timeout: 120_000 }, () => {
     assert.doesNotMatch(config, /\[remote|url\s*=|credential|extraheader/i);
   });
 
+  it('prunes the mirrors of repositories no stack uses any more', async () => {
+    const mirrorsDir = join(fx.dataDir, 'prune');
+    const git = createGitSource({ dataDir: fx.dataDir, mirrorsDir });
+    const other = `${fx.repo.url}/.git`;
+    await git.resolve({ stack: 'kept', url: fx.repo.url, composePath: 'docker-compose.yaml' });
+    await git.resolve({ stack: 'dropped', url: other, composePath: 'docker-compose.yaml' });
+    const removed = await git.pruneMirrors([fx.repo.url]);
+    assert.equal(removed.length, 1);
+    assert.equal((await mirrorDirs(mirrorsDir)).length, 1);
+    // The mirror in use survived: a new source finds the commit there without fetching.
+    const again = createGitSource({ dataDir: fx.dataDir, mirrorsDir });
+    await again.resolve({ stack: 'kept-again', url: fx.repo.url, composePath: 'docker-compose.yaml' });
+    assert.equal(again.stats().fetches, 0);
+  });
+
   it('folds packs together once more than maxPacks pile up', async () => {
     const mirrorsDir = join(fx.dataDir, 'compact');
     const git = createGitSource({ dataDir: fx.dataDir, mirrorsDir, maxPacks: 3, lsRemoteTtlMs: 0 });
