@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArchiveCache } from './archive-cache.ts';
 import { runGit, type GitCommandContext } from './run-git.ts';
@@ -62,6 +62,7 @@ export class Mirror {
     await mkdir(this.dir, { recursive: true });
     const exists = await access(join(this.dir, 'HEAD')).then(() => true, () => false);
     if (!exists) await runGit(['init', '--bare', '--quiet'], this.local());
+    else await this.removeStaleLocks();
     // Every fetch keeps its pack (no loose objects), and `gc --auto` folds packs together
     // once they pile up: the mirror stays compact without a full repack per fetch.
     for (const [key, value] of [
@@ -74,6 +75,19 @@ export class Mirror {
     }
     await writeFile(join(this.dir, 'description'), `Accelero mirror of ${this.url}\n`);
     await this.archives.reset();
+  }
+
+  /**
+   * A git killed mid-fetch (OOM, power loss, kill -9 of the daemon) leaves `*.lock` files
+   * that make every later fetch fail. Only this process uses the mirror and it has not run
+   * a command in it yet, so any lock found now is stale.
+   */
+  private async removeStaleLocks(): Promise<void> {
+    const entries = await readdir(this.dir, { recursive: true, withFileTypes: true });
+    for (const entry of entries) {
+      if (!entry.isFile() || !entry.name.endsWith('.lock')) continue;
+      await rm(join(entry.parentPath ?? entry.path, entry.name), { force: true });
+    }
   }
 
   async hasCommit(commit: string): Promise<boolean> {

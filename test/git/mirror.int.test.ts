@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createGitSource } from '../../src/git/index.ts';
@@ -41,6 +41,18 @@ describe('bare mirrors', { timeout: 120_000 }, () => {
     const again = createGitSource({ dataDir: fx.dataDir, mirrorsDir });
     await again.resolve({ stack: 'kept-again', url: fx.repo.url, composePath: 'docker-compose.yaml' });
     assert.equal(again.stats().fetches, 0);
+  });
+
+  it('recovers from lock files a killed fetch left in the mirror', async () => {
+    const mirrorsDir = join(fx.dataDir, 'stale-locks');
+    const spec = { stack: 'locked', url: fx.repo.url, composePath: 'docker-compose.yaml' };
+    await createGitSource({ dataDir: fx.dataDir, mirrorsDir }).resolve(spec);
+    const [mirror] = await mirrorDirs(mirrorsDir);
+    await writeFile(join(mirror, 'refs', 'heads', 'main.lock'), '');
+    await writeFile(join(mirror, 'packed-refs.lock'), '');
+    const head = await fx.repo.commit({ 'after-crash.txt': 'x' });
+    const revision = await createGitSource({ dataDir: fx.dataDir, mirrorsDir, retries: 0 }).resolve(spec);
+    assert.equal(revision.commit, head);
   });
 
   it('folds packs together once more than maxPacks pile up', async () => {
