@@ -1,6 +1,7 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { describe, type ErrorContext } from './classify-error.ts';
+import { errorMessage } from '../errors.ts';
+import { describe, isMirrorDamage, type ErrorContext } from './classify-error.ts';
 import { prepareAuth, secretsOf, type GitAuth } from './credentials.ts';
 import { ComposeFileNotFoundError, GitRefNotFoundError } from './errors.ts';
 import { exportCommit, isDirectory, readExportState, recordExport } from './export.ts';
@@ -8,6 +9,7 @@ import { KeyedLock } from './keyed-lock.ts';
 import { Limiter } from './limiter.ts';
 import { lsRemote, TtlPromiseCache, type RemoteRefs } from './ls-remote.ts';
 import { Mirror, mirrorName } from './mirror.ts';
+import { redactUrl, scrubSecrets } from './redact.ts';
 import type { GitCommandContext } from './run-git.ts';
 import { resolveInside } from './path-safety.ts';
 import { commitFor, isFullSha, refTarget, type RefTarget } from './ref-target.ts';
@@ -150,7 +152,12 @@ export class MirroredGitSource implements AcceleroGitSource {
   private mirrorFor(url: string): Mirror {
     let mirror = this.mirrors.get(url);
     if (!mirror) {
-      mirror = new Mirror(url, { mirrorsDir: this.mirrorsDir, maxPacks: this.options.maxPacks ?? 10, timeoutMs: this.options.commandTimeoutMs });
+      mirror = new Mirror(url, {
+        mirrorsDir: this.mirrorsDir,
+        maxPacks: this.options.maxPacks ?? 10,
+        timeoutMs: this.options.commandTimeoutMs,
+        onRecreate: (reason) => this.log.warn({ url: redactUrl(url), reason: scrubSecrets(reason, []) }, 'git mirror damaged, creating it again'),
+      });
       this.mirrors.set(url, mirror);
     }
     return mirror;
@@ -236,6 +243,17 @@ export class MirroredGitSource implements AcceleroGitSource {
     }
   }
 
+  /** A fetch that fails because the mirror is damaged: recreate the mirror (a cache) and fetch once more. */
+  private async fetchRepairing(mirror: Mirror, ctx: GitCommandContext): Promise<boolean> {
+    try {
+      return await mirror.fetch(ctx);
+    } catch (error) {
+      if (!isMirrorDamage(error)) throw error;
+      await mirror.recreate(errorMessage(error));
+      return mirror.fetch(ctx);
+    }
+  }
+
   /**
    * Makes sure the mirror holds the commit, fetching at most once for all stacks waiting on
    * it: first all branches and tags, then (a pin no branch contains) the commit by its id.
@@ -243,7 +261,7 @@ export class MirroredGitSource implements AcceleroGitSource {
   private async ensureCommit(job: Job, commit: string): Promise<void> {
     const { mirror } = job;
     if (await mirror.hasCommit(commit)) return;
-    const fetches = [(ctx: GitCommandContext) => mirror.fetch(ctx), (ctx: GitCommandContext) => mirror.fetchCommit(ctx, commit)];
+    const fetches = [(ctx: GitCommandContext) => this.fetchRepairing(mirror, ctx), (ctx: GitCommandContext) => mirror.fetchCommit(ctx, commit)];
     for (const fetch of fetches) {
       // A fetch we only joined may have begun before this commit was pushed: then one more.
       for (let attempt = 0; attempt < 2; attempt += 1) {

@@ -13,6 +13,8 @@ export interface MirrorOptions {
   /** Repack once this many packs pile up (git's gc.autoPackLimit). */
   maxPacks: number;
   timeoutMs?: number;
+  /** Told when a broken mirror is deleted and created again (it is only a cache). */
+  onRecreate?: (reason: string) => void;
 }
 
 const FETCH_ALL = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
@@ -58,7 +60,31 @@ export class Mirror {
     return this.ready;
   }
 
+  /** Opens the mirror; one that git cannot read any more is deleted and created again. */
   private async init(): Promise<void> {
+    try {
+      await this.open();
+    } catch (error) {
+      this.options.onRecreate?.((error as Error).message);
+      await this.wipe();
+      await this.open();
+    }
+  }
+
+  /** For a fetch that failed in a way only a damaged mirror explains: start from empty. */
+  recreate(reason: string): Promise<void> {
+    this.options.onRecreate?.(reason);
+    this.ready = this.wipe().then(() => this.open());
+    return this.ensure();
+  }
+
+  private async wipe(): Promise<void> {
+    this.knownCommits.clear();
+    this.diffs.clear();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private async open(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const exists = await access(join(this.dir, 'HEAD')).then(() => true, () => false);
     if (!exists) await runGit(['init', '--bare', '--quiet'], this.local());

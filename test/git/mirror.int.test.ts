@@ -3,6 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createGitSource } from '../../src/git/index.ts';
+import { runGit } from '../../src/git/run-git.ts';
 import { useRepoFixture } from './helpers/repo-fixture.ts';
 
 async function mirrorDirs(mirrorsDir: string): Promise<string[]> {
@@ -53,6 +54,19 @@ describe('bare mirrors', { timeout: 120_000 }, () => {
     const head = await fx.repo.commit({ 'after-crash.txt': 'x' });
     const revision = await createGitSource({ dataDir: fx.dataDir, mirrorsDir, retries: 0 }).resolve(spec);
     assert.equal(revision.commit, head);
+  });
+
+  it('creates a damaged mirror again instead of failing every cycle', async () => {
+    const mirrorsDir = join(fx.dataDir, 'damaged');
+    const spec = { stack: 'damaged', url: fx.repo.url, composePath: 'docker-compose.yaml' };
+    await createGitSource({ dataDir: fx.dataDir, mirrorsDir }).resolve(spec);
+    const [mirror] = await mirrorDirs(mirrorsDir);
+    // A ref to an object the mirror does not hold, as a crash between writes can leave.
+    await writeFile(join(mirror, 'refs', 'heads', 'main'), `${'0123456789'.repeat(4)}\n`);
+    const head = await fx.repo.commit({ 'after-damage.txt': 'x' });
+    const revision = await createGitSource({ dataDir: fx.dataDir, mirrorsDir, retries: 0 }).resolve(spec);
+    assert.equal(revision.commit, head);
+    assert.equal(await runGit(['rev-parse', 'refs/heads/main'], { cwd: mirror }).then((out) => out.trim()), head);
   });
 
   it('folds packs together once more than maxPacks pile up', async () => {
