@@ -9,67 +9,14 @@ import { KeyedLock } from './keyed-lock.ts';
 import { Limiter } from './limiter.ts';
 import { lsRemote, TtlPromiseCache, type RemoteRefs } from './ls-remote.ts';
 import { Mirror, mirrorName } from './mirror.ts';
-import { redactUrl, scrubSecrets } from './redact.ts';
+import { redactUrl } from './redact.ts';
 import type { GitCommandContext } from './run-git.ts';
 import { resolveInside } from './path-safety.ts';
 import { commitFor, isFullSha, refTarget, type RefTarget } from './ref-target.ts';
 import { withGitRetry, type RetryPolicy } from './retry.ts';
 import { checkStackName, normaliseSource, type NormalisedSource } from './source-spec.ts';
-import type { GitSource, SourceRevision, SourceSpec } from './types.ts';
-
-/** Pino-compatible subset; Accelero passes its pino logger. */
-export interface GitLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
-
-export interface GitSourceOptions {
-  /** STACKS_DATA_DIR: exports go to `<dataDir>/<stack>/<commit>/`. */
-  dataDir: string;
-  /** Bare mirrors; default `<dataDir>/.mirrors`. */
-  mirrorsDir?: string;
-  logger?: GitLogger;
-  /** Exports kept per stack for rollback (default 5). */
-  keepCommits?: number;
-  /** How long one ls-remote answer serves every stack on that repository (default 10 s). */
-  lsRemoteTtlMs?: number;
-  /** Retries of transient failures (default 3) and the first backoff (default 500 ms). */
-  retries?: number;
-  retryMinTimeoutMs?: number;
-  /** Kill a git command that prints nothing for this long (default 120 s). */
-  commandTimeoutMs?: number;
-  /** Repack a mirror once this many packs pile up (default 10). */
-  maxPacks?: number;
-  /** Exports written at the same time across all stacks (default 4). */
-  exportConcurrency?: number;
-}
-
-export interface ResolveOptions {
-  /**
-   * Epoch ms: use no ls-remote answer obtained before this instant. A webhook handler passes
-   * the time the push arrived; all stacks resolving that push still share one ls-remote.
-   */
-  refreshAfter?: number;
-  /**
-   * Commits whose exports must survive pruning although they are older than `keepCommits`:
-   * pass the deployed commit, since its directory is bind-mounted by running containers.
-   */
-  retain?: readonly string[];
-}
-
-export interface GitSourceStats {
-  lsRemotes: number;
-  fetches: number;
-}
-
-export interface AcceleroGitSource extends GitSource {
-  resolve(spec: SourceSpec, options?: ResolveOptions): Promise<SourceRevision>;
-  /** Deletes the mirrors of repositories no stack uses any more; returns the removed directories. */
-  pruneMirrors(urlsInUse: readonly string[]): Promise<string[]>;
-  checkout(spec: SourceSpec, commit: string, options?: Pick<ResolveOptions, 'retain'>): Promise<SourceRevision>;
-  stats(): GitSourceStats;
-}
+import type { SourceRevision, SourceSpec } from './types.ts';
+import type { AcceleroGitSource, GitLogger, GitSourceOptions, GitSourceStats, ResolveOptions } from './source-api.ts';
 
 const SILENT: GitLogger = { debug() {}, info() {}, warn() {} };
 
@@ -156,7 +103,7 @@ export class MirroredGitSource implements AcceleroGitSource {
         mirrorsDir: this.mirrorsDir,
         maxPacks: this.options.maxPacks ?? 10,
         timeoutMs: this.options.commandTimeoutMs,
-        onRecreate: (reason) => this.log.warn({ url: redactUrl(url), reason: scrubSecrets(reason, []) }, 'git mirror damaged, creating it again'),
+        onRecreate: (reason) => this.log.warn({ url: redactUrl(url), reason }, 'git mirror damaged, creating it again'),
       });
       this.mirrors.set(url, mirror);
     }
