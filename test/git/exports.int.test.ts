@@ -36,6 +36,18 @@ describe('per-commit exports', { timeout: 60_000 }, () => {
     assert.deepEqual(kept, [old, newest].sort());
   });
 
+  it('keeps a retained commit (the deployed one) however many newer commits are exported', async () => {
+    const git = createGitSource({ dataDir: fx.dataDir, keepCommits: 1, lsRemoteTtlMs: 0 });
+    const deployed = (await git.resolve(spec('retaining'))).commit;
+    for (let i = 0; i < 3; i += 1) {
+      await fx.repo.commit({ 'n.txt': `retain ${i}` });
+      await git.resolve(spec('retaining'), { retain: [deployed] });
+    }
+    const kept = (await readdir(join(fx.dataDir, 'retaining'))).filter(isCommitDir);
+    assert.ok(kept.includes(deployed));
+    assert.equal(kept.length, 2);
+  });
+
   it('removes every export of a stack on forget', async () => {
     const git = createGitSource({ dataDir: fx.dataDir });
     await git.resolve(spec('forgotten'));
