@@ -10,12 +10,13 @@ import { createStackSteps } from '../actors/stack-steps.ts';
 import { Supervisor } from '../actors/supervisor.ts';
 import { TransitionRecorder } from '../actors/transition-recorder.ts';
 import { openDatabase } from '../persistence/database.ts';
+import { ApiKeyStore } from '../persistence/api-key-store.ts';
+import { AuditStore } from '../persistence/audit-store.ts';
 import { DeploymentStore } from '../persistence/deployment-store.ts';
 import { SnapshotStore } from '../persistence/snapshot-store.ts';
 import { StackStore } from '../persistence/stack-store.ts';
 import { TransitionStore } from '../persistence/transition-store.ts';
 import { createApp } from './api/app.ts';
-import { bootstrapKeyVerifier } from './api/auth.ts';
 import { loadOrCreateApiKey } from './api-key-file.ts';
 import { composeLoader } from './compose/index.ts';
 import type { AcceleroConfig } from './config/config.ts';
@@ -77,7 +78,7 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
   let draining = false;
   const app = createApp({
     commands, stacks, transitions, supervisor, deployments, logger,
-    keys: bootstrapKeyVerifier(apiKey),
+    apiKeys: new ApiKeyStore(db), audit: new AuditStore(db), bootstrapKey: apiKey, webhookSecret: config.webhookSecret,
     readiness: {
       database: async () => db.dataSource.query('SELECT 1').then(() => 'ok', (e: Error) => e.message),
       docker: async () => availability.current,

@@ -4,6 +4,8 @@ import type { StackCommands } from '../../../actors/stack-commands.ts';
 import type { Supervisor } from '../../../actors/supervisor.ts';
 import type { StackStore } from '../../../persistence/stack-store.ts';
 import type { TransitionStore } from '../../../persistence/transition-store.ts';
+import { callerOf } from '../auth/authenticate.ts';
+import { canAccessStack } from '../auth/roles.ts';
 import { presentStack } from '../presenters.ts';
 import { createStackSchema, updateStackSchema } from '../stack-schema.ts';
 
@@ -26,12 +28,14 @@ export function stackRoutes(deps: StackRouteDeps): Router {
 
   router.post('/', async (ctx) => {
     const input = createStackSchema.parse(ctx.request.body ?? {});
+    ctx.state.auditTarget = input.name;
     ctx.status = 201;
     ctx.body = present(await deps.commands.create(input));
   });
 
   router.get('/', async (ctx) => {
-    ctx.body = (await deps.stacks.list()).map(present);
+    // A key limited to some stacks sees only those.
+    ctx.body = (await deps.stacks.list()).filter((stack) => canAccessStack(callerOf(ctx), stack)).map(present);
   });
 
   router.get('/:id', async (ctx) => {
