@@ -2,7 +2,7 @@ import type { Context, Next } from 'koa';
 import type { AuditStore } from '../../persistence/audit-store.ts';
 import type { Logger } from '../logger.ts';
 import { callerOf } from './auth/authenticate.ts';
-import { isReadMethod } from './auth/roles.ts';
+import { isReadMethod, stackInPath } from './auth/roles.ts';
 
 // Audit entries for every mutation by a known caller: who (key name), what (method and
 // route), which target (the stack or key id in the path), and the outcome. Requests without a
@@ -48,7 +48,7 @@ async function recordMutation(ctx: Context, audit: AuditStore, logger: Logger): 
     at: new Date().toISOString(),
     actor: clip(actor),
     action: clip(`${ctx.method} ${route}`),
-    target: state.auditTarget ?? (ctx.params as Record<string, string> | undefined)?.id ?? null,
+    target: state.auditTarget ?? (ctx.params as Record<string, string> | undefined)?.id ?? stackInPath(ctx.path) ?? null,
     outcome: outcomeOf(ctx.status),
     detail: `${ctx.status}${code}`,
   };
