@@ -93,6 +93,8 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
     if (draining) return;
     draining = true;
     logger.info(`shutting down (${reason}): no new requests; waiting for in-flight deploys to reach a safe point`);
+    // /readyz answers 503 "draining" meanwhile, so a load balancer stops sending traffic first.
+    if (config.shutdownDrainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainDelayMs));
     const closed = new Promise((resolve) => server.close(resolve));
     server.closeIdleConnections();
     const deadline = Date.now() + config.shutdownTimeoutMs;

@@ -4,7 +4,7 @@ import type { ApiKeyStore } from '../../../persistence/api-key-store.ts';
 import type { ApiKeyRecord } from '../../../persistence/entities/records.ts';
 import { generateApiKey } from '../../api-key-file.ts';
 import { ConflictError, NotFoundError } from '../../errors.ts';
-import { hashApiKey, type ApiKeyAuthenticator } from '../auth/api-keys.ts';
+import { BOOTSTRAP_ADMIN, hashApiKey, type ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { createApiKeySchema } from '../auth/api-key-schema.ts';
 
 // /api/v1/apikeys (admin): keys are `acc_` + 64 hex, shown once in the 201 answer and stored
@@ -24,7 +24,8 @@ export function apiKeyRoutes(deps: ApiKeyRouteDeps): Router {
 
   router.post('/', async (ctx) => {
     const input = createApiKeySchema.parse(ctx.request.body ?? {});
-    if ((await deps.apiKeys.list()).some((k) => k.name === input.name)) {
+    // Names identify callers in the audit trail; "admin" is the bootstrap key's.
+    if (input.name === BOOTSTRAP_ADMIN || (await deps.apiKeys.list()).some((k) => k.name === input.name)) {
       throw new ConflictError(`an API key named "${input.name}" already exists`);
     }
     const key = generateApiKey();
