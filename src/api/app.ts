@@ -46,13 +46,14 @@ export function apiRouters(deps: ApiDeps, authenticator: ApiKeyAuthenticator): {
     commands: deps.commands, stacks: deps.stacks, webhookSecret: deps.webhookSecret,
     stackWebhookSecret: deps.stackWebhookSecret ?? (() => undefined), deliveries: new DeliveryLog(),
   });
-  return {
+  const routers: { raw: Router[]; json: Router[] } = {
     raw: [webhooks],
     json: [
-      healthRoutes(deps.readiness), metricsRoutes(), openApiRoutes(), stackRoutes(deps), deploymentRoutes(deps),
-      apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit }),
+      healthRoutes(deps.readiness), metricsRoutes(), openApiRoutes((): Router[] => [...routers.raw, ...routers.json]),
+      stackRoutes(deps), deploymentRoutes(deps), apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit }),
     ],
   };
+  return routers;
 }
 
 export function createApp(deps: ApiDeps): Koa {

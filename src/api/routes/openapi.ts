@@ -1,14 +1,13 @@
 import Router from '@koa/router';
-import { openApiDocument } from '../openapi.ts';
+import { openApiDocument, registeredRoutes } from '../openapi/document.ts';
 
-// GET /api/v1/openapi.json: the OpenAPI 3.1 document, generated once from the route table and
-// the zod schemas that validate the input.
+// GET /api/v1/openapi.json: built once, on first request, from the routers the app mounted.
 
-export function openApiRoutes(): Router {
+export function openApiRoutes(mountedRouters: () => readonly Router[]): Router {
   const router = new Router();
   let document: object | undefined;
   router.get('/api/v1/openapi.json', (ctx) => {
-    document ??= openApiDocument();
+    document ??= openApiDocument(registeredRoutes(mountedRouters()));
     ctx.body = document;
   });
   return router;
