@@ -65,5 +65,22 @@ export function createDockerReconcileEngine(gateway: DockerGateway, logger: Logg
       rollBack(gateway, snapshots as ServiceSnapshot[], { stackName, deploymentId }),
 
     removeStack: (stackName, options) => gateway.removeStack(stackName, options),
+
+    async listContainers(stackName) {
+      const list = await gateway.docker.listContainers({ all: true, filters: { label: [`accelero.stack=${stackName}`] } });
+      return list.map((c) => ({
+        id: c.Id,
+        name: (c.Names[0] ?? '').replace(/^\//, ''),
+        image: c.Image,
+        service: c.Labels['accelero.service'] ?? '',
+        replica: Number(c.Labels['com.docker.compose.container-number'] ?? 0),
+        state: c.State,
+        status: c.Status,
+        health: /\((healthy|unhealthy|health: starting)\)/.exec(c.Status)?.[1]?.replace('health: ', '') ?? 'none',
+        created_at: new Date(c.Created * 1000).toISOString(),
+        ports: c.Ports.map((p) => ({ private_port: p.PrivatePort, public_port: p.PublicPort ?? null, ip: p.IP ?? null, type: p.Type })),
+        labels: c.Labels,
+      }));
+    },
   };
 }

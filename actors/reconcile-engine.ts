@@ -22,6 +22,20 @@ export interface PlannedActionView {
   order: 'start-first' | 'stop-first';
 }
 
+export interface ContainerView {
+  id: string;
+  name: string;
+  image: string;
+  service: string;
+  replica: number;
+  state: string;
+  status: string;
+  health: string;
+  created_at: string;
+  ports: Array<{ private_port: number; public_port: number | null; ip: string | null; type: string }>;
+  labels: Record<string, string>;
+}
+
 export interface DiffResult {
   drift: DriftView[];
   actions: PlannedActionView[];
@@ -66,4 +80,6 @@ export interface ReconcileEngine {
   /** Restores a deployment's snapshots (used when verification after apply fails). */
   restore(stackName: string, deploymentId: string, snapshots: unknown[]): Promise<void>;
   removeStack(stackName: string, options: { volumes: boolean }): Promise<void>;
+  /** The stack's containers as the API shows them. */
+  listContainers(stackName: string): Promise<ContainerView[]>;
 }

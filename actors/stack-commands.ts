@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
-import type { DeploymentTrigger, StackRecord } from '../persistence/entities/records.ts';
+import type { DeploymentRecord, DeploymentTrigger, StackRecord } from '../persistence/entities/records.ts';
+import { KeyedLock } from '../src/git/keyed-lock.ts';
 import type { DeploymentStore } from '../persistence/deployment-store.ts';
 import type { StackStore } from '../persistence/stack-store.ts';
 import type { CreateStackInput, UpdateStackInput } from '../src/api/stack-schema.ts';
@@ -28,6 +29,8 @@ export interface StackCommandDeps {
 const seal = (box: SecretBox, value: string | null | undefined) => (value ? box.encrypt(value) : null);
 
 export class StackCommands {
+  private readonly requestLock = new KeyedLock();
+
   constructor(private readonly deps: StackCommandDeps) {}
 
   async get(idOrName: string): Promise<StackRecord> {
@@ -79,14 +82,50 @@ export class StackCommands {
     return updated;
   }
 
-  /** Queues a deploy; requests that arrive while one waits share its deployment id. */
+  /**
+   * Queues a deploy. Requests that arrive while one waits share its deployment id: the check,
+   * the row and the event happen under a per-stack lock, so a storm of requests cannot leave
+   * promised deployments that no cycle will ever run.
+   */
   async deploy(idOrName: string, trigger: Extract<DeploymentTrigger, 'manual' | 'webhook'> = 'manual'): Promise<{ stack: StackRecord; deploymentId: string }> {
     const stack = await this.get(idOrName);
-    const waiting = this.deps.supervisor.pendingDeploymentId(stack.id);
-    if (waiting) return { stack, deploymentId: waiting };
-    const deployment = await this.deps.deployments.createPending(stack, trigger);
-    this.deps.supervisor.send(stack.id, { type: trigger === 'webhook' ? 'WEBHOOK_PUSH' : 'DEPLOY', deploymentId: deployment.id });
-    return { stack, deploymentId: deployment.id };
+    return this.requestLock.run(stack.id, async () => {
+      const waiting = this.deps.supervisor.pendingDeploymentId(stack.id);
+      if (waiting) return { stack, deploymentId: waiting };
+      const deployment = await this.deps.deployments.createPending(stack, trigger);
+      this.deps.supervisor.send(stack.id, { type: trigger === 'webhook' ? 'WEBHOOK_PUSH' : 'DEPLOY', deploymentId: deployment.id });
+      return { stack, deploymentId: deployment.id };
+    });
+  }
+
+  /**
+   * Redeploys an earlier deployment's commit and image ids, then keeps the stack pinned there
+   * (paused) until RESUME. Default target: the last completed deployment before the current one.
+   */
+  async rollback(idOrName: string, targetId?: string): Promise<{ stack: StackRecord; deploymentId: string; target: DeploymentRecord }> {
+    const stack = await this.get(idOrName);
+    const target = await this.rollbackTarget(stack, targetId);
+    return this.requestLock.run(stack.id, async () => {
+      const deployment = await this.deps.deployments.createPending(stack, 'rollback');
+      this.deps.supervisor.send(stack.id, { type: 'ROLLBACK', deploymentId: deployment.id, rollbackTo: target.id });
+      return { stack, deploymentId: deployment.id, target };
+    });
+  }
+
+  private async rollbackTarget(stack: StackRecord, targetId?: string): Promise<DeploymentRecord> {
+    if (targetId) {
+      const target = await this.deps.deployments.get(targetId);
+      if (!target || target.stack_id !== stack.id) throw new NotFoundError(`deployment "${targetId}" of stack "${stack.name}" not found`);
+      if (target.status !== 'completed' || !target.git_commit) {
+        throw new ConflictError(`deployment "${targetId}" is ${target.status}; only a completed deployment can be rolled back to`);
+      }
+      return target;
+    }
+    const completed = (await this.deps.deployments.listForStack(stack.id, 200)).filter((d) => d.status === 'completed' && d.git_commit);
+    const current = completed[0];
+    const earlier = completed.find((d) => d.git_commit !== current?.git_commit);
+    if (!earlier) throw new ConflictError(`stack "${stack.name}" has no completed deployment of another commit to roll back to`);
+    return earlier;
   }
 
   async setPaused(idOrName: string, paused: boolean): Promise<StackRecord> {

@@ -1,7 +1,6 @@
 import { fromPromise } from 'xstate';
 import type { ComposeLoader, ComposeProject } from '../src/compose/types.ts';
-import { normaliseProjectName } from '../src/compose/index.ts';
-import type { AcceleroGitSource, SourceRevision, SourceSpec } from '../src/git/index.ts';
+import type { AcceleroGitSource, SourceRevision } from '../src/git/index.ts';
 import { errorMessage } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
 import type { StepInput } from '../machines/stack.machine.ts';
@@ -9,7 +8,9 @@ import type { ApplyOutput, DiffOutput, FetchOutput, RollBackOutput, VerifyOutput
 import type { StackRecord } from '../persistence/entities/records.ts';
 import type { DeploymentStore } from '../persistence/deployment-store.ts';
 import type { SnapshotStore } from '../persistence/snapshot-store.ts';
+import type { DriftStore } from '../persistence/drift-store.ts';
 import type { StackStore } from '../persistence/stack-store.ts';
+import { loadDesiredProject, registryAuthOf, serviceFilterOf, sourceSpecOf } from './desired-project.ts';
 import type { DeploySlots } from './deploy-slots.ts';
 import type { EventBus } from './event-bus.ts';
 import type { ApplyOutcome, DiffResult, ReconcileEngine } from './reconcile-engine.ts';
@@ -24,6 +25,7 @@ export interface StackStepDeps {
   stacks: StackStore;
   deployments: DeploymentStore;
   snapshots: SnapshotStore;
+  drift: DriftStore;
   git: AcceleroGitSource;
   compose: ComposeLoader;
   engine: ReconcileEngine;
@@ -51,25 +53,6 @@ export interface StackSteps {
     rollBack: ReturnType<typeof fromPromise<RollBackOutput, StepInput>>;
   };
   forget(stackId: string): void;
-}
-
-export function sourceSpecOf(stack: StackRecord, secrets: SecretBox): SourceSpec {
-  return {
-    stack: stack.name,
-    url: stack.repo_url,
-    branch: stack.repo_branch,
-    ref: stack.repo_ref ?? undefined,
-    composePath: stack.compose_path,
-    credentials: {
-      username: stack.repo_username ?? undefined,
-      token: stack.repo_token_sealed ? secrets.decrypt(stack.repo_token_sealed) : undefined,
-      sshPrivateKey: stack.repo_ssh_key_sealed ? secrets.decrypt(stack.repo_ssh_key_sealed) : undefined,
-    },
-  };
-}
-
-export function serviceFilterOf(stack: StackRecord): string[] {
-  return (stack.service_filter ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 export function createStackSteps(deps: StackStepDeps): StackSteps {
@@ -117,16 +100,11 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
     const stack = await loadStack(stackId);
     const ws = workspace(stackId);
     if (!ws.revision) throw new Error('no fetched revision to diff against');
-    const project = await deps.compose.load({
-      projectDir: ws.revision.directory,
-      composePath: stack.compose_path,
-      projectName: normaliseProjectName(stackName),
-      rootDir: ws.revision.directory,
-      environment: deps.environment ?? process.env,
-    });
+    const project = await loadDesiredProject(deps.compose, stack, ws.revision, deps.environment ?? process.env);
     const diff = await deps.engine.diff(project, stackName, { serviceFilter: serviceFilterOf(stack), registryAuth: registryAuthOf(stack, deps.secrets) });
     Object.assign(ws, { project, diff, outcome: undefined });
     const checkedAt = new Date().toISOString();
+    await deps.drift.record({ stack_id: stackId, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift });
     deps.bus.publish({ kind: 'drift', stack_id: stackId, stack_name: stackName, has_drift: diff.drift.length > 0, drift_count: diff.drift.length, at: checkedAt });
     if (!diff.hasChanges && cycle.deploymentId) {
       await deps.deployments.finish(cycle.deploymentId, { status: 'completed', git_commit: ws.revision.commit, changes: [] });
@@ -211,13 +189,4 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
     },
     forget: (stackId) => workspaces.delete(stackId),
   };
-}
-
-function registryAuthOf(stack: StackRecord, secrets: SecretBox) {
-  if (!stack.docker_username && !stack.docker_password_sealed) return [];
-  return [{
-    registry: stack.docker_registry ?? undefined,
-    username: stack.docker_username ?? undefined,
-    password: stack.docker_password_sealed ? secrets.decrypt(stack.docker_password_sealed) : undefined,
-  }];
 }

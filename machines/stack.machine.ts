@@ -102,7 +102,6 @@ export const stackMachine = setup({
       return context.autoDeploy && context.commit !== context.failedCommit;
     },
     applied: ({ event }) => (event as unknown as { output: ApplyOutput }).output.result === 'applied',
-    nothingToDo: ({ event }) => (event as unknown as { output: ApplyOutput }).output.result === 'nothing_to_do',
     verifiedHealthy: ({ event }) => (event as unknown as { output: VerifyOutput }).output.healthy,
   },
   actions: {
@@ -139,6 +138,11 @@ export const stackMachine = setup({
     recordVerifyFailure: assign({
       lastError: ({ event }) => (event as unknown as { output: VerifyOutput }).output.error ?? 'verification failed',
     }),
+    // A rollback the operator asked for pins the stack (auto-deploy paused) until RESUME,
+    // whatever the outcome; otherwise the next reconcile would deploy git's head again.
+    pinAfterOperatorRollback: assign({
+      paused: ({ context }) => context.paused || context.current?.trigger === 'rollback',
+    }),
     recordSuccess: assign({
       syncStatus: () => 'synced' as const,
       healthStatus: () => 'healthy' as const,
@@ -154,9 +158,6 @@ export const stackMachine = setup({
       healthStatus: ({ event }) =>
         (event as unknown as { output: RollBackOutput }).output.restored ? ('healthy' as const) : ('degraded' as const),
       current: () => null,
-      // A rollback after an automatic deploy pins the stack only through failedCommit; a
-      // rollback the operator asked for pauses auto-deploy (API.md, rollback).
-      paused: ({ context }) => context.paused || context.current?.trigger === 'rollback',
     }),
     recordFailure: assign({
       lastError: ({ event }) => errorText((event as unknown as { error: unknown }).error),
@@ -223,7 +224,7 @@ export const stackMachine = setup({
         input: stepInput,
         onDone: [
           { guard: 'shouldDeploy', target: 'deploying', actions: 'recordDiff' },
-          { target: 'idle', actions: ['recordDiff', 'recordQuietCycle'] },
+          { target: 'idle', actions: ['recordDiff', 'pinAfterOperatorRollback', 'recordQuietCycle'] },
         ],
         onError: { target: 'failed', actions: 'recordFailure' },
       },
@@ -233,7 +234,6 @@ export const stackMachine = setup({
         src: 'applyPlan',
         input: stepInput,
         onDone: [
-          { guard: 'nothingToDo', target: 'idle', actions: ['recordApply', 'recordSuccess'] },
           { guard: 'applied', target: 'verifying', actions: 'recordApply' },
           { target: 'rolling_back', actions: 'recordApply' },
         ],
@@ -245,7 +245,7 @@ export const stackMachine = setup({
         src: 'verifyRollout',
         input: stepInput,
         onDone: [
-          { guard: 'verifiedHealthy', target: 'idle', actions: 'recordSuccess' },
+          { guard: 'verifiedHealthy', target: 'idle', actions: ['pinAfterOperatorRollback', 'recordSuccess'] },
           { target: 'rolling_back', actions: 'recordVerifyFailure' },
         ],
         onError: { target: 'rolling_back', actions: 'recordFailure' },
@@ -255,7 +255,7 @@ export const stackMachine = setup({
       invoke: {
         src: 'rollBack',
         input: stepInput,
-        onDone: { target: 'idle', actions: 'recordRollback' },
+        onDone: { target: 'idle', actions: ['pinAfterOperatorRollback', 'recordRollback'] },
         onError: { target: 'failed', actions: 'recordFailure' },
       },
     },

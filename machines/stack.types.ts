@@ -40,7 +40,7 @@ export interface DiffOutput {
 export interface ApplyOutput {
   deploymentId: string;
   /** `applied`: every step done, verify next; `failed`: something failed, roll back next. */
-  result: 'applied' | 'failed' | 'nothing_to_do';
+  result: 'applied' | 'failed';
   error?: string;
 }
 

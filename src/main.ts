@@ -7,6 +7,7 @@ import { EventBus } from '../actors/event-bus.ts';
 import { recoverUnfinishedDeployments } from '../actors/recovery.ts';
 import { StackCommands } from '../actors/stack-commands.ts';
 import { createStackSteps } from '../actors/stack-steps.ts';
+import { StackInspector } from '../actors/stack-inspector.ts';
 import { Supervisor } from '../actors/supervisor.ts';
 import { TransitionRecorder } from '../actors/transition-recorder.ts';
 import { openDatabase } from '../persistence/database.ts';
@@ -15,6 +16,7 @@ import { AuditStore } from '../persistence/audit-store.ts';
 import { DeploymentStore } from '../persistence/deployment-store.ts';
 import { SnapshotStore } from '../persistence/snapshot-store.ts';
 import { StackStore } from '../persistence/stack-store.ts';
+import { DriftStore } from '../persistence/drift-store.ts';
 import { TransitionStore } from '../persistence/transition-store.ts';
 import { createApp } from './api/app.ts';
 import { loadOrCreateApiKey } from './api-key-file.ts';
@@ -46,6 +48,7 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
   const deployments = new DeploymentStore(db);
   const snapshots = new SnapshotStore(db);
   const transitions = new TransitionStore(db);
+  const drift = new DriftStore(db);
   const secrets = createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
 
   const docker = new Dockerode(config.docker);
@@ -58,8 +61,9 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
   const bus = new EventBus();
   const slots = new DeploySlots(config.maxConcurrentDeploys);
   const steps = createStackSteps({
-    stacks, deployments, snapshots, git, compose: composeLoader, engine, secrets, slots, bus, logger,
+    stacks, deployments, snapshots, drift, git, compose: composeLoader, engine, secrets, slots, bus, logger,
   });
+  const inspector = new StackInspector({ git, compose: composeLoader, engine, secrets, drift });
   const recorder = new TransitionRecorder(transitions, stacks, bus, logger);
   const supervisor = new Supervisor({ steps, recorder, events: bus, logger, releaseDeploySlot: (id) => slots.release(id) });
   const commands = new StackCommands({
@@ -68,6 +72,7 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
     forgetStack: async (stack) => {
       steps.forget(stack.id);
       await snapshots.deleteForStack(stack.id);
+      await drift.deleteForStack(stack.id);
       await git.forget(stack.name);
     },
   });
@@ -77,7 +82,7 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
 
   let draining = false;
   const app = createApp({
-    commands, stacks, transitions, supervisor, deployments, logger,
+    commands, stacks, transitions, supervisor, deployments, logger, inspector, bus,
     apiKeys: new ApiKeyStore(db), audit: new AuditStore(db), bootstrapKey: apiKey, webhookSecret: config.webhookSecret,
     readiness: {
       database: async () => db.dataSource.query('SELECT 1').then(() => 'ok', (e: Error) => e.message),

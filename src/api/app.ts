@@ -21,10 +21,18 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { stackRoutes, type StackRouteDeps } from './routes/stacks.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { driftRoutes } from './routes/drift.ts';
+import { eventRoutes } from './routes/events.ts';
+import { machineRoutes } from './routes/machine.ts';
+import { rollbackRoutes } from './routes/rollback.ts';
 import { DeliveryLog } from './webhooks/replay.ts';
+import type { EventBus } from '../../actors/event-bus.ts';
+import type { StackInspector } from '../../actors/stack-inspector.ts';
 
 export interface ApiDeps extends StackRouteDeps {
   deployments: DeploymentStore;
+  inspector: StackInspector;
+  bus: EventBus;
   apiKeys: ApiKeyStore;
   audit: AuditStore;
   /** The bootstrap admin key (API_KEY or the generated one). */
@@ -50,7 +58,8 @@ export function apiRouters(deps: ApiDeps, authenticator: ApiKeyAuthenticator): {
     raw: [webhooks],
     json: [
       healthRoutes(deps.readiness), metricsRoutes(), openApiRoutes((): Router[] => [...routers.raw, ...routers.json]),
-      stackRoutes(deps), deploymentRoutes(deps), apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit }),
+      stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps),
+      apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit }),
     ],
   };
   return routers;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import { mergeRequests, stackMachine, type StepInput } from '../../machines/stack.machine.ts';
 import type { ApplyOutput, DiffOutput, FetchOutput, StackInput, VerifyOutput } from '../../machines/stack.types.ts';
@@ -24,6 +24,12 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
+const started: Array<{ stop(): void }> = [];
+afterEach(() => {
+  // Pending timers (reconcile interval, backoff) would keep the test process alive.
+  for (const actor of started.splice(0)) actor.stop();
+});
+
 function startStack(fakes: Fakes, input: Partial<StackInput> = {}, delays = { reconcileDelay: 3_600_000, backoffDelay: 3_600_000 }) {
   const step = <T>(name: string, fn: ((i: StepInput) => Promise<T>) | undefined, fallback: T) =>
     fromPromise<T, StepInput>(async ({ input: i }) => {
@@ -44,6 +50,7 @@ function startStack(fakes: Fakes, input: Partial<StackInput> = {}, delays = { re
     input: { stackId: 's1', stackName: 'web', autoDeploy: true, reconcileIntervalMs: 60_000, paused: false, commit: null, failedCommit: null, ...input },
   });
   actor.start();
+  started.push(actor);
   return actor;
 }
 

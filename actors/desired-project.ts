@@ -1,0 +1,51 @@
+import { normaliseProjectName } from '../src/compose/index.ts';
+import type { ComposeLoader, ComposeProject } from '../src/compose/types.ts';
+import type { SourceRevision } from '../src/git/index.ts';
+import type { SecretBox } from '../src/secrets/index.ts';
+import type { StackRecord } from '../persistence/entities/records.ts';
+import type { SourceSpec } from '../src/git/types.ts';
+import type { RegistryCredentials } from './reconcile-engine.ts';
+
+// How a stack row becomes the inputs of git, compose and Docker. One place, so the stack
+// actor's steps and the read-only views (drift, preview) read a stack the same way.
+
+export function sourceSpecOf(stack: StackRecord, secrets: SecretBox): SourceSpec {
+  return {
+    stack: stack.name,
+    url: stack.repo_url,
+    branch: stack.repo_branch,
+    ref: stack.repo_ref ?? undefined,
+    composePath: stack.compose_path,
+    credentials: {
+      username: stack.repo_username ?? undefined,
+      token: stack.repo_token_sealed ? secrets.decrypt(stack.repo_token_sealed) : undefined,
+      sshPrivateKey: stack.repo_ssh_key_sealed ? secrets.decrypt(stack.repo_ssh_key_sealed) : undefined,
+    },
+  };
+}
+
+export function serviceFilterOf(stack: StackRecord): string[] {
+  return (stack.service_filter ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function registryAuthOf(stack: StackRecord, secrets: SecretBox): RegistryCredentials {
+  if (!stack.docker_username && !stack.docker_password_sealed) return [];
+  return [{
+    registry: stack.docker_registry ?? undefined,
+    username: stack.docker_username ?? undefined,
+    password: stack.docker_password_sealed ? secrets.decrypt(stack.docker_password_sealed) : undefined,
+  }];
+}
+
+/** The compose project of an exported revision, named after the stack. */
+export function loadDesiredProject(
+  compose: ComposeLoader, stack: StackRecord, revision: SourceRevision, environment: Record<string, string | undefined>,
+): Promise<ComposeProject> {
+  return compose.load({
+    projectDir: revision.directory,
+    composePath: stack.compose_path,
+    projectName: normaliseProjectName(stack.name),
+    rootDir: revision.directory,
+    environment,
+  });
+}

@@ -1,0 +1,40 @@
+import type { ComposeLoader } from '../src/compose/types.ts';
+import type { AcceleroGitSource } from '../src/git/index.ts';
+import type { SecretBox } from '../src/secrets/index.ts';
+import type { StackRecord } from '../persistence/entities/records.ts';
+import type { DriftStore } from '../persistence/drift-store.ts';
+import { loadDesiredProject, registryAuthOf, serviceFilterOf, sourceSpecOf } from './desired-project.ts';
+import type { DiffResult, ReconcileEngine } from './reconcile-engine.ts';
+
+// Read-only views of a stack (drift, preview, containers): git's desired state against the
+// engine's actual state, computed on request, changing nothing on the host.
+
+export interface StackInspectorDeps {
+  git: AcceleroGitSource;
+  compose: ComposeLoader;
+  engine: ReconcileEngine;
+  secrets: SecretBox;
+  drift: DriftStore;
+  environment?: Record<string, string | undefined>;
+}
+
+export class StackInspector {
+  constructor(private readonly deps: StackInspectorDeps) {}
+
+  async diff(stack: StackRecord): Promise<{ checkedAt: string; commit: string; diff: DiffResult }> {
+    const { deps } = this;
+    const revision = await deps.git.resolve(sourceSpecOf(stack, deps.secrets));
+    const project = await loadDesiredProject(deps.compose, stack, revision, deps.environment ?? process.env);
+    const diff = await deps.engine.diff(project, stack.name, {
+      serviceFilter: serviceFilterOf(stack),
+      registryAuth: registryAuthOf(stack, deps.secrets),
+    });
+    const checkedAt = new Date().toISOString();
+    await deps.drift.record({ stack_id: stack.id, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift });
+    return { checkedAt, commit: revision.commit, diff };
+  }
+
+  containers(stack: StackRecord) {
+    return this.deps.engine.listContainers(stack.name);
+  }
+}

@@ -1,0 +1,27 @@
+import Router from '@koa/router';
+import type { StackCommands } from '../../../actors/stack-commands.ts';
+import type { StackInspector } from '../../../actors/stack-inspector.ts';
+
+// Drift and preview: what differs between git and the engine, and what a deploy would do.
+export function driftRoutes(deps: { commands: StackCommands; inspector: StackInspector }): Router {
+  const router = new Router({ prefix: '/api/v1/stacks/:id' });
+
+  router.get('/drift', async (ctx) => {
+    const stack = await deps.commands.get(ctx.params.id!);
+    const { checkedAt, diff } = await deps.inspector.diff(stack);
+    ctx.body = { stack_id: stack.id, stack_name: stack.name, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift };
+  });
+
+  router.post('/preview', async (ctx) => {
+    const stack = await deps.commands.get(ctx.params.id!);
+    const { checkedAt, commit, diff } = await deps.inspector.diff(stack);
+    ctx.body = { stack_id: stack.id, stack_name: stack.name, checked_at: checkedAt, git_commit: commit, has_changes: diff.hasChanges, actions: diff.actions };
+  });
+
+  router.get('/containers', async (ctx) => {
+    const stack = await deps.commands.get(ctx.params.id!);
+    ctx.body = await deps.inspector.containers(stack);
+  });
+
+  return router;
+}

@@ -1,0 +1,23 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { describeMachine, toMermaid } from '../../../machines/describe-machine.ts';
+import { stackMachine } from '../../../machines/stack.machine.ts';
+
+const formatQuery = z.object({ format: z.enum(['json', 'mermaid']).optional() });
+
+/** The stack machine as the code defines it, as JSON or a mermaid stateDiagram-v2. */
+export function machineRoutes(): Router {
+  const router = new Router();
+  const description = describeMachine(stackMachine);
+  const mermaid = toMermaid(description);
+  router.get('/api/v1/machine', (ctx) => {
+    const { format } = formatQuery.parse(ctx.query);
+    if (format === 'mermaid') {
+      ctx.type = 'text/plain';
+      ctx.body = mermaid;
+    } else {
+      ctx.body = description;
+    }
+  });
+  return router;
+}
