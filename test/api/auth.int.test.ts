@@ -129,6 +129,16 @@ describe('API keys and roles', () => {
     assert.equal(status, 403);
   });
 
+  test('a viewer of one stack may follow the events of that stack only', async () => {
+    const status = async (query: string) => {
+      const abort = new AbortController();
+      const response = await fetch(`${daemon.url}/api/v1/events${query}`, { headers: withKey(scopedViewer), signal: abort.signal });
+      abort.abort();
+      return response.status;
+    };
+    assert.deepEqual([await status(''), await status('?stack=auth-beta'), await status('?stack=auth-alpha')], [403, 403, 200]);
+  });
+
   test('an admin key cannot be limited to stacks', async () => {
     const { status, body } = await daemon.request('POST', '/api/v1/apikeys', { name: 'odd admin', role: 'admin', stacks: ['auth-alpha'] });
     assert.equal(status, 400);

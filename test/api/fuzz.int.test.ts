@@ -16,6 +16,7 @@ const TARGET = 'fuzz-target';
 const VALID_BASES: Record<string, Record<string, unknown>> = {
   'POST /api/v1/stacks': { name: 'fuzz-new', repo_url: '/nonexistent/fuzz-new', auto_deploy: false, reconcile_interval_seconds: 0 },
   'PUT /api/v1/stacks/{id}': {},
+  'POST /api/v1/stacks/{id}/rollback': {},
   'POST /api/v1/apikeys': { name: 'fuzz key', role: 'viewer' },
   'POST /webhook': { stack: TARGET },
   'POST /api/v1/webhook': { stack: TARGET },

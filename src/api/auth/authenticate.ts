@@ -19,7 +19,7 @@ export function isPublicPath(path: string): boolean {
 }
 
 /** Non-stack routes a key limited to some stacks may still use. */
-const SCOPED_KEY_PATHS = new Set(['/api/v1/stacks', '/api/v1/machine', '/api/v1/openapi.json', '/api/v1/events']);
+const SCOPED_KEY_PATHS = new Set(['/api/v1/stacks', '/api/v1/machine', '/api/v1/openapi.json']);
 
 export function callerOf(ctx: Context): Caller | undefined {
   return ctx.state.caller as Caller | undefined;
@@ -43,28 +43,31 @@ export function authenticate(keys: ApiKeyAuthenticator, stacks: StackLookup) {
 }
 
 async function checkStackGrant(ctx: Context, caller: Caller, stacks: StackLookup): Promise<void> {
-  const idOrName = stackInPath(ctx.path);
+  const idOrName = stackInPath(ctx.path) ?? streamedStack(ctx);
   if (idOrName === undefined) {
-    checkScopedNonStackPath(ctx, caller);
+    checkScopedNonStackPath(ctx);
     return;
   }
   const stack = await stacks.find(idOrName);
   // An unknown stack falls through to the route's 404.
   if (stack && !canAccessStack(caller, stack)) {
-    throw new ForbiddenError(`this key is not granted stack "${idOrName}"`);
+    throw new ForbiddenError(`this key is not granted stack "${idOrName.slice(0, 100)}"`);
   }
 }
 
-function checkScopedNonStackPath(ctx: Context, caller: Caller): void {
+/** `/api/v1/events?stack=` names the one stack whose events a limited key may follow. */
+function streamedStack(ctx: Context): string | undefined {
+  if (ctx.path !== '/api/v1/events') return undefined;
+  if (typeof ctx.query.stack !== 'string' || !ctx.query.stack) {
+    throw new ForbiddenError('a key limited to some stacks must name a granted stack with ?stack=');
+  }
+  return ctx.query.stack;
+}
+
+function checkScopedNonStackPath(ctx: Context): void {
   const path = ctx.path.replace(/\/+$/, '') || '/';
   if (!SCOPED_KEY_PATHS.has(path)) throw new ForbiddenError('a key limited to some stacks cannot use this route');
   if (path === '/api/v1/stacks' && ctx.method === 'POST') {
     throw new ForbiddenError('a key limited to some stacks cannot create stacks');
-  }
-  if (path === '/api/v1/events') {
-    const stack = typeof ctx.query.stack === 'string' ? ctx.query.stack : '';
-    if (!stack || !caller.stacks!.includes(stack)) {
-      throw new ForbiddenError('a key limited to some stacks must name a granted stack with ?stack=');
-    }
   }
 }

@@ -50,6 +50,26 @@ export const responseSchemas = {
     deployments: z.array(z.object({ stack_id: z.string(), stack_name: z.string(), deployment_id: z.string() })),
   }),
   WebhookAnswered: z.object({ status: z.enum(['ok', 'ignored']), event: z.string() }),
+  Drift: z.object({
+    stack_id: z.string(), stack_name: z.string(), checked_at: time, has_drift: z.boolean(),
+    drifts: z.array(z.object({ service_name: z.string(), type: z.string(), expected: z.unknown(), actual: z.unknown(), message: z.string() }).loose()),
+  }),
+  Preview: z.object({
+    stack_id: z.string(), stack_name: z.string(), checked_at: time, git_commit: nullableText.optional(), has_changes: z.boolean(),
+    actions: z.array(z.object({
+      service_name: z.string(), action: z.enum(['create', 'recreate', 'start', 'remove', 'none']), reason: z.string(),
+      expected: z.unknown(), actual: z.unknown(), order: z.string(),
+    }).loose()),
+  }),
+  Container: z.object({
+    id: z.string(), name: z.string(), image: z.string(), service: z.string(), replica: z.number().int(), state: z.string(),
+    status: z.string(), health: z.string().nullable(), created_at: z.string(), ports: z.array(z.unknown()), labels: z.record(z.string(), z.string()),
+  }).loose(),
+  RollbackAccepted: z.object({
+    status: z.literal('accepted'), stack_id: z.string(), deployment_id: z.string(), rollback_to: z.string(),
+    git_commit: nullableText, message: z.string(),
+  }),
+  MachineDescription: z.record(z.string(), z.unknown()).describe('states and transitions of the stack machine'),
   ProviderPayload: z.record(z.string(), z.unknown()).describe("the provider's own push or ping payload"),
 };
 

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { auditQuerySchema } from '../routes/audit.ts';
+import { eventsQuery } from '../routes/events.ts';
+import { formatQuery } from '../routes/machine.ts';
 import { deleteStackQuery, limitQuery } from '../routes/query-schemas.ts';
+import { rollbackBody } from '../routes/rollback.ts';
 import { legacyWebhookSchema } from '../routes/webhooks.ts';
 import { createApiKeySchema } from '../auth/api-key-schema.ts';
 import type { Role } from '../auth/roles.ts';
@@ -52,6 +55,12 @@ export const routeDocs: Record<string, RouteDoc> = {
   'GET /api/v1/stacks/{id}/transitions': { summary: 'State transitions, newest first', ...stacks, ...viewer, query: limitQuery, answers: { 200: ['transitions', 'Transition[]'], ...invalid, ...notFound } },
   'GET /api/v1/stacks/{id}/deployments': { summary: 'Deployments, newest first', ...stacks, ...viewer, query: limitQuery, answers: { 200: ['deployments', 'Deployment[]'], ...invalid, ...notFound } },
   'GET /api/v1/stacks/{id}/deployments/{deploymentId}': { summary: 'One deployment with its steps', ...stacks, ...viewer, answers: { 200: ['the deployment', 'Deployment'], 404: e('no such stack or deployment') } },
+  'GET /api/v1/stacks/{id}/drift': { summary: 'Drift between git and the engine, checked now', ...stacks, ...viewer, answers: { 200: ['drift report', 'Drift'], ...notFound, 422: e('the compose file cannot be loaded'), 502: e('Docker or git did not answer') } },
+  'POST /api/v1/stacks/{id}/preview': { summary: 'What a deploy would do, without doing it', ...stacks, ...operator, answers: { 200: ['planned actions', 'Preview'], ...notFound, 422: e('the compose file cannot be loaded'), 502: e('Docker or git did not answer') } },
+  'GET /api/v1/stacks/{id}/containers': { summary: "The stack's containers, found by label", ...stacks, ...viewer, answers: { 200: ['containers', 'Container[]'], ...notFound, 502: e('Docker did not answer') } },
+  'POST /api/v1/stacks/{id}/rollback': { summary: 'Redeploy an earlier deployment (default: the last completed one), then pin the stack', ...stacks, ...operator, body: rollbackBody, answers: { 202: ['rollback queued', 'RollbackAccepted'], ...invalid, 404: e('no such stack or deployment'), 409: e('nothing to roll back to') } },
+  'GET /api/v1/machine': { summary: 'The stack state machine, as JSON or a mermaid stateDiagram-v2', tag: 'meta', ...viewer, query: formatQuery, answers: { 200: ['the machine', 'MachineDescription'], ...invalid } },
+  'GET /api/v1/events': { summary: 'Server-Sent Events: transitions, deployment progress, drift (a limited key must name a granted ?stack=)', tag: 'events', ...viewer, query: eventsQuery, answers: { 200: ['text/event-stream', 'text'], ...invalid, ...notFound } },
   'POST /api/v1/apikeys': { summary: 'Create an API key (shown once)', tag: 'auth', ...admin, body: createApiKeySchema, answers: { 201: ['created; `key` is shown only here', 'CreatedApiKey'], ...invalid, 409: e('name taken') } },
   'GET /api/v1/apikeys': { summary: 'List API keys (never the keys themselves)', tag: 'auth', ...admin, answers: { 200: ['keys', 'ApiKey[]'] } },
   'GET /api/v1/apikeys/{id}': { summary: 'Get an API key', tag: 'auth', ...admin, answers: { 200: ['the key', 'ApiKey'], 404: e('no such key') } },
