@@ -155,6 +155,7 @@ export class MirroredGitSource implements AcceleroGitSource {
   /** Exports the commit for the stack unless it is the one exported last (then: no git work). */
   private async deliver(job: Job, commit: string, retain: readonly string[] = []): Promise<SourceRevision> {
     const stackDir = this.stackDir(job.spec.stack);
+    const started = performance.now();
     const previous = (await readExportState(stackDir)).commits[0];
     const directory = join(stackDir, commit);
     if (previous === commit && (await isDirectory(directory))) {
@@ -167,7 +168,8 @@ export class MirroredGitSource implements AcceleroGitSource {
     const revision = this.revision(job, commit, directory, await this.changedSince(job, previous, commit), false);
     await this.checkComposeFile(job, revision);
     await recordExport(stackDir, commit, { keep: this.keepCommits, retain });
-    this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, ref: job.target.label, commit }, 'git exported commit');
+    const durationMs = Math.round(performance.now() - started);
+    this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, ref: job.target.label, commit, durationMs }, 'git exported commit');
     return revision;
   }
 
@@ -212,11 +214,13 @@ export class MirroredGitSource implements AcceleroGitSource {
     for (const fetch of fetches) {
       // A fetch we only joined may have begun before this commit was pushed: then one more.
       for (let attempt = 0; attempt < 2; attempt += 1) {
+        const since = performance.now();
         const started = await this.withAuth(job, (auth) => fetch(this.authContext(auth))).catch((error: unknown) => {
           if (error instanceof GitRefNotFoundError) return true; // server refuses that id: try no further
           throw error;
         });
-        this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, joined: !started }, 'git fetched mirror');
+        const durationMs = Math.round(performance.now() - since);
+        this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, joined: !started, durationMs }, 'git fetched mirror');
         if (await mirror.hasCommit(commit)) return;
         if (started) break;
       }
