@@ -101,7 +101,10 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
     const ws = workspace(stackId);
     if (!ws.revision) throw new Error('no fetched revision to diff against');
     const project = await loadDesiredProject(deps.compose, stack, ws.revision, deps.environment ?? process.env);
-    const diff = await deps.engine.diff(project, stackName, { serviceFilter: serviceFilterOf(stack), registryAuth: registryAuthOf(stack, deps.secrets) });
+    const pinnedImageIds = cycle.rollbackTo ? (await deps.deployments.get(cycle.rollbackTo))?.image_ids : undefined;
+    const diff = await deps.engine.diff(project, stackName, {
+      serviceFilter: serviceFilterOf(stack), registryAuth: registryAuthOf(stack, deps.secrets), pinnedImageIds,
+    });
     Object.assign(ws, { project, diff, outcome: undefined });
     const checkedAt = new Date().toISOString();
     await deps.drift.record({ stack_id: stackId, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift });
