@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { errorMessage } from '../errors.ts';
 import { describe, isMirrorDamage, type ErrorContext } from './classify-error.ts';
 import { prepareAuth, secretsOf, type GitAuth } from './credentials.ts';
-import { ComposeFileNotFoundError, GitRefNotFoundError } from './errors.ts';
+import { ComposeFileNotFoundError, GitCommandError, GitRefNotFoundError } from './errors.ts';
 import { exportCommit, isDirectory, readExportState, recordExport } from './export.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { Limiter } from './limiter.ts';
@@ -163,7 +163,9 @@ export class MirroredGitSource implements AcceleroGitSource {
     }
     if (!(await isDirectory(directory))) {
       await this.ensureCommit(job, commit);
-      await this.exportLimit.run(() => exportCommit(job.mirror.archives, stackDir, commit));
+      await this.exportLimit.run(() => exportCommit(job.mirror.archives, stackDir, commit)).catch((error: unknown) => {
+        throw new GitCommandError(describe(job.ctx, `export of commit ${commit} failed`) + `: ${errorMessage(error)}`);
+      });
     }
     const revision = this.revision(job, commit, directory, await this.changedSince(job, previous, commit), false);
     await this.checkComposeFile(job, revision);
