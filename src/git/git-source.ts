@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { errorMessage } from '../errors.ts';
 import { describe, isMirrorDamage, type ErrorContext } from './classify-error.ts';
 import { prepareAuth, secretsOf, type GitAuth } from './credentials.ts';
-import { ComposeFileNotFoundError, GitRefNotFoundError } from './errors.ts';
+import { ComposeFileNotFoundError, GitCommandError, GitRefNotFoundError } from './errors.ts';
 import { exportCommit, isDirectory, readExportState, recordExport } from './export.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { Limiter } from './limiter.ts';
@@ -155,6 +155,7 @@ export class MirroredGitSource implements AcceleroGitSource {
   /** Exports the commit for the stack unless it is the one exported last (then: no git work). */
   private async deliver(job: Job, commit: string, retain: readonly string[] = []): Promise<SourceRevision> {
     const stackDir = this.stackDir(job.spec.stack);
+    const started = performance.now();
     const previous = (await readExportState(stackDir)).commits[0];
     const directory = join(stackDir, commit);
     if (previous === commit && (await isDirectory(directory))) {
@@ -162,12 +163,15 @@ export class MirroredGitSource implements AcceleroGitSource {
     }
     if (!(await isDirectory(directory))) {
       await this.ensureCommit(job, commit);
-      await this.exportLimit.run(() => exportCommit(job.mirror.archives, stackDir, commit));
+      await this.exportLimit.run(() => exportCommit(job.mirror.archives, stackDir, commit)).catch((error: unknown) => {
+        throw new GitCommandError(describe(job.ctx, `export of commit ${commit} failed`) + `: ${errorMessage(error)}`);
+      });
     }
     const revision = this.revision(job, commit, directory, await this.changedSince(job, previous, commit), false);
     await this.checkComposeFile(job, revision);
     await recordExport(stackDir, commit, { keep: this.keepCommits, retain });
-    this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, ref: job.target.label, commit }, 'git exported commit');
+    const durationMs = Math.round(performance.now() - started);
+    this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, ref: job.target.label, commit, durationMs }, 'git exported commit');
     return revision;
   }
 
@@ -212,11 +216,13 @@ export class MirroredGitSource implements AcceleroGitSource {
     for (const fetch of fetches) {
       // A fetch we only joined may have begun before this commit was pushed: then one more.
       for (let attempt = 0; attempt < 2; attempt += 1) {
+        const since = performance.now();
         const started = await this.withAuth(job, (auth) => fetch(this.authContext(auth))).catch((error: unknown) => {
           if (error instanceof GitRefNotFoundError) return true; // server refuses that id: try no further
           throw error;
         });
-        this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, joined: !started }, 'git fetched mirror');
+        const durationMs = Math.round(performance.now() - since);
+        this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, joined: !started, durationMs }, 'git fetched mirror');
         if (await mirror.hasCommit(commit)) return;
         if (started) break;
       }
