@@ -60,8 +60,9 @@ function mapEntries<T>(record: Mapping, build: (key: string, value: unknown) => 
 
 /** A service without profiles is always enabled; otherwise one of its profiles must be active. */
 function isEnabled(raw: unknown, active: string[]): boolean {
-  const profiles = (raw as Mapping | null)?.profiles;
-  if (!Array.isArray(profiles) || profiles.length === 0) return true;
+  const value = (raw as Mapping | null)?.profiles;
+  const profiles = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+  if (profiles.length === 0) return true;
   return active.includes('*') || profiles.some((profile) => active.includes(String(profile)));
 }
 

@@ -103,6 +103,14 @@ test('an active profile enables its services', () => {
   const project = loadInline('services:\n  web:\n    image: app\n  debug:\n    image: dbg\n    profiles: [debug]\n', {}, { profiles: ['debug'] });
   assert.deepEqual(Object.keys(project.services).sort(), ['debug', 'web']);
 });
+test('a single profile may be written as a string', () => {
+  const project = loadInline('services:\n  web:\n    image: app\n  debug:\n    image: dbg\n    profiles: debug\n');
+  assert.deepEqual(Object.keys(project.services), ['web']);
+});
+test('the * profile enables every service', () => {
+  const project = loadInline('services:\n  a:\n    image: a\n    profiles: [x]\n  b:\n    image: b\n    profiles: [y]\n', {}, { profiles: ['*'] });
+  assert.deepEqual(Object.keys(project.services), ['a', 'b']);
+});
 test('COMPOSE_PROFILES activates profiles when no list is given', () => {
   const project = loadInline('services:\n  debug:\n    image: dbg\n    profiles: [debug]\n', {}, { environment: { COMPOSE_PROFILES: 'x,debug' } });
   assert.deepEqual(Object.keys(project.services), ['debug']);
