@@ -7,10 +7,10 @@ import { readInsideRoot } from '../paths.ts';
 import {
   asBool,
   asList,
-  asMapping,
   asString,
   checkKeys,
   child,
+  describe,
   fail,
   isMapping,
   type FieldContext,
@@ -40,7 +40,8 @@ export function readEnvironmentEntries(value: unknown, ctx: FieldContext): Envir
     });
     return entries;
   }
-  for (const [key, item] of Object.entries(asMapping(value, ctx))) {
+  if (!isMapping(value)) fail(ctx, `${ctx.field} must be a mapping or a list, got ${describe(value)}`);
+  for (const [key, item] of Object.entries(value)) {
     entries[key] = item === null || item === undefined ? null : asString(item, child(ctx, key));
   }
   return entries;
