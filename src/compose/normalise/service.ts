@@ -85,7 +85,7 @@ function fieldCtx(ctx: ServiceContext, key: string): ServiceContext {
 
 /** The small context plain readers get (built once per field of every service). */
 function plainCtx(ctx: ServiceContext, key: string): FieldContext {
-  return { file: ctx.file, service: ctx.service, field: key };
+  return { file: ctx.file, service: ctx.service, field: key, warn: ctx.warn };
 }
 
 function readPlainFields(raw: Mapping, ctx: ServiceContext): ServiceModel {
