@@ -148,3 +148,9 @@ test('yes/no booleans are accepted with a warning, as compose v2 does', () => {
   assert.match(project.warnings.join('\n'), /service "web": privileged: "yes" is read as true/);
 });
 test('a boolean field rejects other words', () => assert.throws(() => web('    init: maybe\n'), /init must be a boolean/));
+test('timing fields without a test do not count as a healthcheck', () => {
+  const service = web('    healthcheck: {interval: 5s}\n');
+  assert.deepEqual(service.create.Config.Healthcheck, { Interval: 5e9 });
+  assert.equal(service.hasHealthcheck, false);
+});
+test('test: NONE counts as no healthcheck', () => assert.equal(web('    healthcheck: {test: [NONE]}\n').hasHealthcheck, false));
