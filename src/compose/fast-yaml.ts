@@ -29,13 +29,19 @@ interface Reader {
   lines: FastLine[];
   /** Index of the next line to read. */
   index: number;
+  /** Whether the last line ends with a line break (block scalar chomping depends on it). */
+  finalNewline: boolean;
   anchors: Map<string, unknown>;
 }
 
 /** The parsed document, or undefined when the input is outside the subset this reader handles. */
 export function fastParseYaml(text: string): unknown {
   try {
-    const reader: Reader = { lines: splitLines(text), index: 0, anchors: new Map() };
+    const lines = splitLines(text);
+    const finalNewline = lines.length > 0 && lines[lines.length - 1].text === '' && lines[lines.length - 1].indent === 0;
+    // The empty string after the final line break is not a line.
+    if (finalNewline) lines.pop();
+    const reader: Reader = { lines, index: 0, finalNewline, anchors: new Map() };
     skipBlank(reader);
     if (reader.index < reader.lines.length && reader.lines[reader.index].text === '---') reader.index++;
     const value = readBlockNode(reader, 0);
@@ -90,8 +96,10 @@ function readSequence(reader: Reader, indent: number): unknown[] {
   for (;;) {
     skipBlank(reader);
     const line = reader.lines[reader.index];
-    if (line === undefined || line.indent < indent) return items;
-    if (line.indent > indent || !isSequenceEntry(line.text)) bail();
+    // A line at this indentation that is not an entry ends a sequence that sits at the
+    // indentation of its mapping key; the caller decides whether what follows is valid.
+    if (line === undefined || line.indent < indent || (line.indent === indent && !isSequenceEntry(line.text))) return items;
+    if (line.indent > indent) bail();
     const content = skipSpaces(line.text, 1);
     if (content >= line.text.length || line.text[content] === '#') {
       reader.index++;
