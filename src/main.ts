@@ -11,13 +11,14 @@ import { StackInspector } from '../actors/stack-inspector.ts';
 import { Supervisor } from '../actors/supervisor.ts';
 import { TransitionRecorder } from '../actors/transition-recorder.ts';
 import { openDatabase } from '../persistence/database.ts';
+import { ApiKeyStore } from '../persistence/api-key-store.ts';
+import { AuditStore } from '../persistence/audit-store.ts';
 import { DeploymentStore } from '../persistence/deployment-store.ts';
 import { SnapshotStore } from '../persistence/snapshot-store.ts';
 import { StackStore } from '../persistence/stack-store.ts';
 import { DriftStore } from '../persistence/drift-store.ts';
 import { TransitionStore } from '../persistence/transition-store.ts';
 import { createApp } from './api/app.ts';
-import { bootstrapKeyVerifier } from './api/auth.ts';
 import { loadOrCreateApiKey } from './api-key-file.ts';
 import { composeLoader } from './compose/index.ts';
 import type { AcceleroConfig } from './config/config.ts';
@@ -82,7 +83,7 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
   let draining = false;
   const app = createApp({
     commands, stacks, transitions, supervisor, deployments, logger, inspector, bus,
-    keys: bootstrapKeyVerifier(apiKey),
+    apiKeys: new ApiKeyStore(db), audit: new AuditStore(db), bootstrapKey: apiKey, webhookSecret: config.webhookSecret,
     readiness: {
       database: async () => db.dataSource.query('SELECT 1').then(() => 'ok', (e: Error) => e.message),
       docker: async () => availability.current,
@@ -97,6 +98,8 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
     if (draining) return;
     draining = true;
     logger.info(`shutting down (${reason}): no new requests; waiting for in-flight deploys to reach a safe point`);
+    // /readyz answers 503 "draining" meanwhile, so a load balancer stops sending traffic first.
+    if (config.shutdownDrainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainDelayMs));
     const closed = new Promise((resolve) => server.close(resolve));
     server.closeIdleConnections();
     const deadline = Date.now() + config.shutdownTimeoutMs;

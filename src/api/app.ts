@@ -1,17 +1,31 @@
 import { bodyParser } from '@koa/bodyparser';
-import Koa from 'koa';
-import { randomUUID } from 'node:crypto';
+import type Router from '@koa/router';
+import Koa, { type Context, type Next } from 'koa';
+import type { ApiKeyStore } from '../../persistence/api-key-store.ts';
+import type { AuditStore } from '../../persistence/audit-store.ts';
+import type { DeploymentStore } from '../../persistence/deployment-store.ts';
+import type { StackRecord } from '../../persistence/entities/records.ts';
 import type { Logger } from '../logger.ts';
-import { requireApiKey, type ApiKeyVerifier } from './auth.ts';
+import { auditTrail } from './audit.ts';
+import { ApiKeyAuthenticator } from './auth/api-keys.ts';
+import { authenticate } from './auth/authenticate.ts';
+import { isReadMethod } from './auth/roles.ts';
 import { errorHandler } from './error-handler.ts';
+import { DrainingError } from './errors.ts';
+import { requestContext } from './request-context.ts';
+import { apiKeyRoutes } from './routes/apikeys.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { stackRoutes, type StackRouteDeps } from './routes/stacks.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { driftRoutes } from './routes/drift.ts';
 import { eventRoutes } from './routes/events.ts';
 import { machineRoutes } from './routes/machine.ts';
 import { rollbackRoutes } from './routes/rollback.ts';
-import type { DeploymentStore } from '../../persistence/deployment-store.ts';
+import { DeliveryLog } from './webhooks/replay.ts';
 import type { EventBus } from '../../actors/event-bus.ts';
 import type { StackInspector } from '../../actors/stack-inspector.ts';
 
@@ -19,7 +33,14 @@ export interface ApiDeps extends StackRouteDeps {
   deployments: DeploymentStore;
   inspector: StackInspector;
   bus: EventBus;
-  keys: ApiKeyVerifier;
+  apiKeys: ApiKeyStore;
+  audit: AuditStore;
+  /** The bootstrap admin key (API_KEY or the generated one). */
+  bootstrapKey: string;
+  /** WEBHOOK_SECRET; undefined = webhooks without their own secret need no signature. */
+  webhookSecret?: string;
+  /** A stack's own webhook secret, decrypted; overrides webhookSecret for that stack. */
+  stackWebhookSecret?(stack: StackRecord): string | undefined;
   readiness: ReadinessCheck;
   logger: Logger;
 }
@@ -27,26 +48,44 @@ export interface ApiDeps extends StackRouteDeps {
 /** Request bodies are capped at 1 MiB (API.md); beyond that the answer is 413. */
 export const BODY_LIMIT = '1mb';
 
+/** Every router of the API, in mounting order; webhooks come first as they read raw bodies. */
+export function apiRouters(deps: ApiDeps, authenticator: ApiKeyAuthenticator): { raw: Router[]; json: Router[] } {
+  const webhooks = webhookRoutes({
+    commands: deps.commands, stacks: deps.stacks, webhookSecret: deps.webhookSecret,
+    stackWebhookSecret: deps.stackWebhookSecret ?? (() => undefined), deliveries: new DeliveryLog(),
+  });
+  const routers: { raw: Router[]; json: Router[] } = {
+    raw: [webhooks],
+    json: [
+      healthRoutes(deps.readiness), metricsRoutes(), openApiRoutes((): Router[] => [...routers.raw, ...routers.json]),
+      stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps),
+      apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit }),
+    ],
+  };
+  return routers;
+}
+
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.proxy = false;
   app.silent = true;
-  app.use(async (ctx, next) => {
-    ctx.state.requestId = ctx.get('x-request-id') || randomUUID();
-    ctx.set('X-Request-Id', ctx.state.requestId);
-    const started = performance.now();
-    await next();
-    deps.logger.debug({ request_id: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
-  });
+  const authenticator = new ApiKeyAuthenticator(deps.bootstrapKey, deps.apiKeys);
+  const routers = apiRouters(deps, authenticator);
+  app.use(requestContext(deps.logger));
+  app.use(auditTrail(deps.audit, deps.logger));
   app.use(errorHandler(deps.logger));
-  app.use(requireApiKey(deps.keys));
+  app.use(refuseWorkWhileDraining(deps.readiness));
+  app.use(authenticate(authenticator, deps.stacks));
+  for (const router of routers.raw) app.use(router.routes()).use(router.allowedMethods());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
-  const routers = [
-    healthRoutes(deps.readiness), stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), rollbackRoutes(deps),
-    machineRoutes(), eventRoutes(deps),
-  ];
-  for (const router of routers) {
-    app.use(router.routes()).use(router.allowedMethods());
-  }
+  for (const router of routers.json) app.use(router.routes()).use(router.allowedMethods());
   return app;
+}
+
+/** During shutdown reads still answer (and /readyz says draining); new work is refused. */
+function refuseWorkWhileDraining(readiness: ReadinessCheck) {
+  return async (ctx: Context, next: Next) => {
+    if (readiness.draining() && !isReadMethod(ctx.method)) throw new DrainingError();
+    return next();
+  };
 }

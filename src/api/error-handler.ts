@@ -22,10 +22,7 @@ export function errorHandler(logger: Logger) {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        ctx.status = 404;
-        ctx.body = { error: `no route for ${ctx.method} ${ctx.path}`, code: 'not_found' };
-      }
+      if (ctx.status >= 400 && !isJsonObject(ctx.body)) answerWithoutBody(ctx);
     } catch (error) {
       if (error instanceof ZodError) {
         const { message, field } = describeZodError(error);
@@ -38,12 +35,29 @@ export function errorHandler(logger: Logger) {
         ctx.status = error.status;
         ctx.body = { error: error.expose ? error.message : 'request rejected', code: httpCode(error.status) };
       } else {
-        logger.error({ err: error, request_id: ctx.state.requestId }, 'unhandled API error');
+        (ctx.state.logger as Logger | undefined ?? logger).error({ err: error }, 'unhandled API error');
         ctx.status = 500;
         ctx.body = { error: 'internal error', code: 'internal_error' };
       }
     }
   };
+}
+
+function isJsonObject(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Buffer.isBuffer(body) && !('pipe' in body);
+}
+
+/** A status set without a body (unknown route, 405 from allowedMethods) still answers JSON. */
+function answerWithoutBody(ctx: Context): void {
+  const status = ctx.status;
+  if (status === 404) {
+    ctx.body = { error: `no route for ${ctx.method} ${ctx.path.slice(0, 200)}`, code: 'not_found' };
+  } else if (status === 405) {
+    ctx.body = { error: `${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow') || 'none'}`, code: 'method_not_allowed' };
+  } else {
+    ctx.body = { error: ctx.message || 'request rejected', code: httpCode(status) };
+  }
+  ctx.status = status;
 }
 
 function isHttpError(error: unknown): error is { status: number; message: string; expose?: boolean } {
@@ -55,5 +69,7 @@ function httpCode(status: number): string {
   if (status === 413) return 'payload_too_large';
   if (status === 415) return 'unsupported_media_type';
   if (status === 400) return 'invalid_json';
+  if (status === 405) return 'method_not_allowed';
+  if (status === 501) return 'not_implemented';
   return status >= 500 ? 'internal_error' : 'bad_request';
 }

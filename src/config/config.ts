@@ -23,6 +23,8 @@ export interface AcceleroConfig {
   logFormat: 'text' | 'json';
   /** Grace period for in-flight deploys at shutdown. */
   shutdownTimeoutMs: number;
+  /** How long /readyz answers 503 "draining" before the listener closes (load balancers notice). */
+  shutdownDrainDelayMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -88,5 +90,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Acceler
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const),
     logFormat: oneOf(env, 'LOG_FORMAT', 'text', ['text', 'json'] as const),
     shutdownTimeoutMs: duration(env, 'SHUTDOWN_TIMEOUT', 60_000),
+    shutdownDrainDelayMs: duration(env, 'SHUTDOWN_DRAIN_DELAY', 0),
   };
 }

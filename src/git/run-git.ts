@@ -17,11 +17,19 @@ export interface GitCommandContext {
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
+/**
+ * Variables that make git run another program (an editor, a pager) or read other config. npm
+ * exports EDITOR to every script it runs, and simple-git refuses to start git while one of
+ * them is set, so they are left out along with git's own variables.
+ */
+const REDIRECTING_VARIABLES = new Set(['EDITOR', 'VISUAL', 'PAGER', 'PREFIX', 'SSH_ASKPASS']);
+
 /** The parent environment without git's own variables, so nothing outside redirects a command. */
 export function baseGitEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || key.startsWith('GIT_') || key === 'SSH_ASKPASS') continue;
+    const name = key.toUpperCase();
+    if (value === undefined || name.startsWith('GIT_') || REDIRECTING_VARIABLES.has(name)) continue;
     env[key] = value;
   }
   return {

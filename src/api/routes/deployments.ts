@@ -1,11 +1,9 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import type { StackCommands } from '../../../actors/stack-commands.ts';
 import type { DeploymentStore } from '../../../persistence/deployment-store.ts';
 import { NotFoundError } from '../../errors.ts';
 import { presentDeployment } from '../presenters.ts';
-
-const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() });
+import { limitQuery } from './query-schemas.ts';
 
 export function deploymentRoutes(deps: { commands: StackCommands; deployments: DeploymentStore }): Router {
   const router = new Router({ prefix: '/api/v1/stacks/:id/deployments' });

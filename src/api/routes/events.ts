@@ -5,7 +5,7 @@ import type { EventBus } from '../../../actors/event-bus.ts';
 import type { StackStore } from '../../../persistence/stack-store.ts';
 import { NotFoundError } from '../../errors.ts';
 
-const eventsQuery = z.object({ stack: z.string().min(1).max(255).optional() });
+export const eventsQuery = z.object({ stack: z.string().min(1).max(255).optional() }).strict();
 const HEARTBEAT_MS = 15_000;
 
 /** Server-Sent Events: transitions, deployment progress and drift, optionally of one stack. */

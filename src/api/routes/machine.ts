@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { describeMachine, toMermaid } from '../../../machines/describe-machine.ts';
 import { stackMachine } from '../../../machines/stack.machine.ts';
 
-const formatQuery = z.object({ format: z.enum(['json', 'mermaid']).optional() });
+export const formatQuery = z.object({ format: z.enum(['json', 'mermaid']).optional() }).strict();
 
 /** The stack machine as the code defines it, as JSON or a mermaid stateDiagram-v2. */
 export function machineRoutes(): Router {

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { StackCommands } from '../../../actors/stack-commands.ts';
 
-const rollbackBody = z.object({ deployment_id: z.string().min(1).max(64).optional() }).strict();
+export const rollbackBody = z.object({ deployment_id: z.string().min(1).max(64).optional() }).strict();
 
 export function rollbackRoutes(deps: { commands: StackCommands }): Router {
   const router = new Router({ prefix: '/api/v1/stacks/:id' });

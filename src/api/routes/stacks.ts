@@ -1,10 +1,12 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import type { StackCommands } from '../../../actors/stack-commands.ts';
 import type { Supervisor } from '../../../actors/supervisor.ts';
 import type { StackStore } from '../../../persistence/stack-store.ts';
 import type { TransitionStore } from '../../../persistence/transition-store.ts';
+import { callerOf } from '../auth/authenticate.ts';
+import { canAccessStack } from '../auth/roles.ts';
 import { presentStack } from '../presenters.ts';
+import { deleteStackQuery, limitQuery } from './query-schemas.ts';
 import { createStackSchema, updateStackSchema } from '../stack-schema.ts';
 
 export interface StackRouteDeps {
@@ -14,24 +16,20 @@ export interface StackRouteDeps {
   supervisor: Supervisor;
 }
 
-const deleteQuery = z.object({
-  remove_containers: z.enum(['true', 'false']).optional(),
-  remove_volumes: z.enum(['true', 'false']).optional(),
-});
-const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() });
-
 export function stackRoutes(deps: StackRouteDeps): Router {
   const router = new Router({ prefix: '/api/v1/stacks' });
   const present = (stack: Parameters<typeof presentStack>[0]) => presentStack(stack, deps.supervisor.state(stack.id));
 
   router.post('/', async (ctx) => {
     const input = createStackSchema.parse(ctx.request.body ?? {});
+    ctx.state.auditTarget = input.name;
     ctx.status = 201;
     ctx.body = present(await deps.commands.create(input));
   });
 
   router.get('/', async (ctx) => {
-    ctx.body = (await deps.stacks.list()).map(present);
+    // A key limited to some stacks sees only those.
+    ctx.body = (await deps.stacks.list()).filter((stack) => canAccessStack(callerOf(ctx), stack)).map(present);
   });
 
   router.get('/:id', async (ctx) => {
@@ -44,7 +42,7 @@ export function stackRoutes(deps: StackRouteDeps): Router {
   });
 
   router.delete('/:id', async (ctx) => {
-    const query = deleteQuery.parse(ctx.query);
+    const query = deleteStackQuery.parse(ctx.query);
     await deps.commands.delete(ctx.params.id!, {
       removeContainers: query.remove_containers === 'true',
       removeVolumes: query.remove_volumes === 'true',

@@ -1,0 +1,34 @@
+import type { FindOptionsWhere, Repository } from 'typeorm';
+import type { Database } from './database.ts';
+import { AuditEntity } from './entities/schemas.ts';
+import type { AuditRecord } from './entities/records.ts';
+
+// The audit trail: who did what to which target, and how it ended. Append-only.
+
+export interface AuditQuery {
+  limit: number;
+  actor?: string;
+  target?: string;
+}
+
+export class AuditStore {
+  private readonly repo: Repository<AuditRecord>;
+
+  constructor(private readonly db: Database) {
+    this.repo = db.dataSource.getRepository(AuditEntity);
+  }
+
+  record(entry: Omit<AuditRecord, 'id'>): Promise<void> {
+    return this.db.writes.run(async () => {
+      await this.repo.insert(entry);
+    });
+  }
+
+  /** Newest first. */
+  list(query: AuditQuery): Promise<AuditRecord[]> {
+    const where: FindOptionsWhere<AuditRecord> = {};
+    if (query.actor) where.actor = query.actor;
+    if (query.target) where.target = query.target;
+    return this.repo.find({ where, order: { id: 'DESC' }, take: query.limit });
+  }
+}

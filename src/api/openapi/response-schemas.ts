@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+// Shapes of the answers, for the OpenAPI document only (input is validated by the schemas in
+// stack-schema.ts, auth/api-key-schema.ts and the routes; those are used there as they are).
+
+const nullableText = z.string().nullable();
+const time = z.string().describe('ISO-8601 timestamp');
+
+export const responseSchemas = {
+  Error: z.object({ error: z.string(), code: z.string(), field: z.string().optional() }),
+  Status: z.object({ status: z.string() }),
+  Readiness: z.object({ status: z.enum(['ok', 'not_ready', 'draining']), checks: z.object({ database: z.string(), docker: z.string() }) }),
+  Stack: z.object({
+    id: z.string(), name: z.string(), repo_url: z.string(), repo_username: nullableText, repo_branch: z.string(),
+    repo_ref: nullableText, compose_path: z.string(), service_filter: nullableText, auto_deploy: z.boolean(),
+    reconcile_interval_seconds: z.number().int(), status: z.string(), state: z.string(), sync_status: z.string(),
+    health_status: z.string(), paused: z.boolean(), last_error: nullableText, last_deployed_at: time.nullable(),
+    last_reconciled_at: time.nullable(), git_commit: nullableText, created_at: time, updated_at: time,
+    docker_registry: nullableText, docker_username: nullableText, has_repo_token: z.boolean(),
+    has_repo_ssh_key: z.boolean(), has_docker_password: z.boolean(),
+  }),
+  Deployment: z.object({
+    id: z.string(), stack_id: z.string(), stack_name: z.string(),
+    status: z.enum(['pending', 'in_progress', 'completed', 'failed', 'rolled_back', 'interrupted']),
+    trigger: z.enum(['manual', 'webhook', 'reconcile', 'rollback']), git_commit: nullableText,
+    changes: z.array(z.object({ service: z.string(), action: z.string(), from: nullableText, to: nullableText })),
+    image_ids: z.record(z.string(), z.string()), error_message: nullableText, started_at: time, completed_at: time.nullable(),
+    steps: z.array(z.object({ at: time, service: nullableText, step: z.string(), message: z.string() })).optional(),
+  }),
+  DeployAccepted: z.object({ status: z.literal('accepted'), stack_id: z.string(), deployment_id: z.string(), message: z.string() }),
+  StackState: z.object({
+    state: z.string(), sync_status: z.string(), health_status: z.string(), since: z.string().nullable(),
+    last_error: nullableText, queued_events: z.array(z.string()),
+  }),
+  Transition: z.object({ from: z.string(), to: z.string(), event: z.string(), at: time, deployment_id: nullableText }),
+  ApiKey: z.object({
+    id: z.string(), name: z.string(), role: z.enum(['viewer', 'operator', 'admin']), stacks: z.array(z.string()).nullable(),
+    created_at: time, last_used_at: time.nullable(),
+  }),
+  CreatedApiKey: z.object({
+    id: z.string(), name: z.string(), role: z.enum(['viewer', 'operator', 'admin']), stacks: z.array(z.string()).nullable(),
+    created_at: time, last_used_at: time.nullable(), key: z.string().describe('acc_ + 64 hex; shown only in this answer'), message: z.string(),
+  }),
+  AuditEntry: z.object({
+    id: z.number().int(), at: time, actor: z.string(), action: z.string(), target: nullableText,
+    outcome: z.enum(['success', 'denied', 'rejected', 'error']), detail: nullableText,
+  }),
+  WebhookAccepted: z.object({
+    status: z.literal('accepted'), matched_stacks: z.array(z.string()),
+    deployments: z.array(z.object({ stack_id: z.string(), stack_name: z.string(), deployment_id: z.string() })),
+  }),
+  WebhookAnswered: z.object({ status: z.enum(['ok', 'ignored']), event: z.string() }),
+  Drift: z.object({
+    stack_id: z.string(), stack_name: z.string(), checked_at: time, has_drift: z.boolean(),
+    drifts: z.array(z.object({ service_name: z.string(), type: z.string(), expected: z.unknown(), actual: z.unknown(), message: z.string() }).loose()),
+  }),
+  Preview: z.object({
+    stack_id: z.string(), stack_name: z.string(), checked_at: time, git_commit: nullableText.optional(), has_changes: z.boolean(),
+    actions: z.array(z.object({
+      service_name: z.string(), action: z.enum(['create', 'recreate', 'start', 'remove', 'none']), reason: z.string(),
+      expected: z.unknown(), actual: z.unknown(), order: z.string(),
+    }).loose()),
+  }),
+  Container: z.object({
+    id: z.string(), name: z.string(), image: z.string(), service: z.string(), replica: z.number().int(), state: z.string(),
+    status: z.string(), health: z.string().nullable(), created_at: z.string(), ports: z.array(z.unknown()), labels: z.record(z.string(), z.string()),
+  }).loose(),
+  RollbackAccepted: z.object({
+    status: z.literal('accepted'), stack_id: z.string(), deployment_id: z.string(), rollback_to: z.string(),
+    git_commit: nullableText, message: z.string(),
+  }),
+  MachineDescription: z.record(z.string(), z.unknown()).describe('states and transitions of the stack machine'),
+  ProviderPayload: z.record(z.string(), z.unknown()).describe("the provider's own push or ping payload"),
+};
+
+export type ResponseSchemaName = keyof typeof responseSchemas;

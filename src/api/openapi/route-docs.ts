@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { auditQuerySchema } from '../routes/audit.ts';
+import { eventsQuery } from '../routes/events.ts';
+import { formatQuery } from '../routes/machine.ts';
+import { deleteStackQuery, limitQuery } from '../routes/query-schemas.ts';
+import { rollbackBody } from '../routes/rollback.ts';
+import { legacyWebhookSchema } from '../routes/webhooks.ts';
+import { createApiKeySchema } from '../auth/api-key-schema.ts';
+import type { Role } from '../auth/roles.ts';
+import { createStackSchema, updateStackSchema } from '../stack-schema.ts';
+import { genericPushSchema } from '../webhooks/generic.ts';
+import type { ResponseSchemaName } from './response-schemas.ts';
+
+// What the OpenAPI document says about each route: the same zod schemas the routes validate
+// with, the role it needs, and its answers. A route registered without an entry here still
+// appears in the document (marked undocumented) and fails the OpenAPI test.
+
+export type Answer = [description: string, schema?: ResponseSchemaName | `${ResponseSchemaName}[]` | 'text'];
+
+export interface RouteDoc {
+  summary: string;
+  tag: string;
+  /** 'public' = no key (probes, metrics, signed webhooks). */
+  access: Role | 'public';
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  answers: Record<number, Answer>;
+}
+
+const e = (description: string): Answer => [description, 'Error'];
+const viewer = { access: 'viewer' } as const;
+const operator = { access: 'operator' } as const;
+const admin = { access: 'admin' } as const;
+const stacks = { tag: 'stacks' };
+const notFound = { 404: e('no such stack') };
+const invalid = { 400: e('invalid input; the message names the field') };
+const signature = { 401: e('signature or token missing (signature_missing) or wrong (signature_invalid)') };
+
+/** Keyed by `METHOD /openapi/{path}`. */
+export const routeDocs: Record<string, RouteDoc> = {
+  'GET /health': { summary: 'Liveness (Go Accelero path)', tag: 'probes', access: 'public', answers: { 200: ['alive', 'Status'] } },
+  'GET /healthz': { summary: 'Liveness', tag: 'probes', access: 'public', answers: { 200: ['alive', 'Status'] } },
+  'GET /readyz': { summary: 'Readiness: database and Docker checks; 503 while draining at shutdown', tag: 'probes', access: 'public', answers: { 200: ['ready', 'Readiness'], 503: ['not ready or draining', 'Readiness'] } },
+  'GET /metrics': { summary: 'Prometheus metrics (accelero_*)', tag: 'probes', access: 'public', answers: { 200: ['Prometheus text exposition', 'text'] } },
+  'GET /api/v1/openapi.json': { summary: 'This OpenAPI document', tag: 'meta', ...viewer, answers: { 200: ['the document'] } },
+  'POST /api/v1/stacks': { summary: 'Create a stack', ...stacks, ...operator, body: createStackSchema, answers: { 201: ['created', 'Stack'], ...invalid, 409: e('a stack with this name exists') } },
+  'GET /api/v1/stacks': { summary: 'List stacks by name (only granted stacks for a limited key)', ...stacks, ...viewer, answers: { 200: ['stacks', 'Stack[]'] } },
+  'GET /api/v1/stacks/{id}': { summary: 'Get a stack by id or name', ...stacks, ...viewer, answers: { 200: ['the stack', 'Stack'], ...notFound } },
+  'PUT /api/v1/stacks/{id}': { summary: 'Update a stack (any subset of the create fields)', ...stacks, ...operator, body: updateStackSchema, answers: { 200: ['updated', 'Stack'], ...invalid, ...notFound, 409: e('name taken') } },
+  'DELETE /api/v1/stacks/{id}': { summary: 'Delete a stack, optionally with its containers and volumes', ...stacks, ...operator, query: deleteStackQuery, answers: { 200: ['deleted', 'Status'], ...invalid, ...notFound } },
+  'POST /api/v1/stacks/{id}/deploy': { summary: 'Queue a deploy (coalesced when busy, never 409)', ...stacks, ...operator, answers: { 202: ['queued', 'DeployAccepted'], ...notFound } },
+  'POST /api/v1/stacks/{id}/pause': { summary: 'Pause reconciling and auto-deploy', ...stacks, ...operator, answers: { 200: ['paused', 'Stack'], ...notFound } },
+  'POST /api/v1/stacks/{id}/resume': { summary: 'Resume a paused or pinned stack', ...stacks, ...operator, answers: { 200: ['resumed', 'Stack'], ...notFound } },
+  'GET /api/v1/stacks/{id}/state': { summary: 'Live state of the stack machine', ...stacks, ...viewer, answers: { 200: ['state', 'StackState'], ...notFound } },
+  'GET /api/v1/stacks/{id}/transitions': { summary: 'State transitions, newest first', ...stacks, ...viewer, query: limitQuery, answers: { 200: ['transitions', 'Transition[]'], ...invalid, ...notFound } },
+  'GET /api/v1/stacks/{id}/deployments': { summary: 'Deployments, newest first', ...stacks, ...viewer, query: limitQuery, answers: { 200: ['deployments', 'Deployment[]'], ...invalid, ...notFound } },
+  'GET /api/v1/stacks/{id}/deployments/{deploymentId}': { summary: 'One deployment with its steps', ...stacks, ...viewer, answers: { 200: ['the deployment', 'Deployment'], 404: e('no such stack or deployment') } },
+  'GET /api/v1/stacks/{id}/drift': { summary: 'Drift between git and the engine, checked now', ...stacks, ...viewer, answers: { 200: ['drift report', 'Drift'], ...notFound, 422: e('the compose file cannot be loaded'), 502: e('Docker or git did not answer') } },
+  'POST /api/v1/stacks/{id}/preview': { summary: 'What a deploy would do, without doing it', ...stacks, ...operator, answers: { 200: ['planned actions', 'Preview'], ...notFound, 422: e('the compose file cannot be loaded'), 502: e('Docker or git did not answer') } },
+  'GET /api/v1/stacks/{id}/containers': { summary: "The stack's containers, found by label", ...stacks, ...viewer, answers: { 200: ['containers', 'Container[]'], ...notFound, 502: e('Docker did not answer') } },
+  'POST /api/v1/stacks/{id}/rollback': { summary: 'Redeploy an earlier deployment (default: the last completed one), then pin the stack', ...stacks, ...operator, body: rollbackBody, answers: { 202: ['rollback queued', 'RollbackAccepted'], ...invalid, 404: e('no such stack or deployment'), 409: e('nothing to roll back to') } },
+  'GET /api/v1/machine': { summary: 'The stack state machine, as JSON or a mermaid stateDiagram-v2', tag: 'meta', ...viewer, query: formatQuery, answers: { 200: ['the machine', 'MachineDescription'], ...invalid } },
+  'GET /api/v1/events': { summary: 'Server-Sent Events: transitions, deployment progress, drift (a limited key must name a granted ?stack=)', tag: 'events', ...viewer, query: eventsQuery, answers: { 200: ['text/event-stream', 'text'], ...invalid, ...notFound } },
+  'POST /api/v1/apikeys': { summary: 'Create an API key (shown once)', tag: 'auth', ...admin, body: createApiKeySchema, answers: { 201: ['created; `key` is shown only here', 'CreatedApiKey'], ...invalid, 409: e('name taken') } },
+  'GET /api/v1/apikeys': { summary: 'List API keys (never the keys themselves)', tag: 'auth', ...admin, answers: { 200: ['keys', 'ApiKey[]'] } },
+  'GET /api/v1/apikeys/{id}': { summary: 'Get an API key', tag: 'auth', ...admin, answers: { 200: ['the key', 'ApiKey'], 404: e('no such key') } },
+  'DELETE /api/v1/apikeys/{id}': { summary: 'Revoke an API key', tag: 'auth', ...admin, answers: { 200: ['deleted', 'Status'], 404: e('no such key') } },
+  'GET /api/v1/audit': { summary: 'Audit trail of mutations, newest first', tag: 'auth', ...admin, query: auditQuerySchema, answers: { 200: ['entries', 'AuditEntry[]'], ...invalid } },
+  'POST /webhook': { summary: 'Legacy webhook: deploy the named stack', tag: 'webhooks', access: 'public', body: legacyWebhookSchema, answers: { 202: ['queued', 'DeployAccepted'], ...invalid, ...signature, 404: e('unknown stack (never a fallback)'), 409: e('delivery replayed') } },
+  'POST /api/v1/webhook': { summary: 'Legacy webhook: deploy the named stack', tag: 'webhooks', access: 'public', body: legacyWebhookSchema, answers: { 202: ['queued', 'DeployAccepted'], ...invalid, ...signature, 404: e('unknown stack (never a fallback)'), 409: e('delivery replayed') } },
+  'POST /api/v1/webhooks/{provider}': {
+    summary: 'Provider webhook (github, gitlab, gitea, bitbucket, generic): push events matched to stacks by repository URL and branch',
+    tag: 'webhooks', access: 'public', body: z.union([genericPushSchema, z.record(z.string(), z.unknown())]),
+    answers: { 200: ['ping or non-push event answered', 'WebhookAnswered'], 202: ['push accepted', 'WebhookAccepted'], ...invalid, ...signature, 404: e('unknown provider'), 409: e('delivery replayed'), 413: e('body over 1 MiB') },
+  },
+};

@@ -1,0 +1,13 @@
+import Router from '@koa/router';
+import { metricsRegistry } from '../../metrics.ts';
+
+// GET /metrics: Prometheus text exposition of every accelero_* metric.
+
+export function metricsRoutes(): Router {
+  const router = new Router();
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metricsRegistry.contentType;
+    ctx.body = await metricsRegistry.metrics();
+  });
+  return router;
+}

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { startDaemon, type TestDaemon } from '../support/daemon.ts';
+import {
+  bitbucketPing, bitbucketPush, bitbucketServerPush, genericPush, giteaPush, githubPing, githubPush, gitlabPush, legacyWebhook, resign,
+  type PushSpec, type WebhookDelivery,
+} from '../support/webhook-payloads.ts';
+import { createStack, deliver } from './helpers.ts';
+
+// Provider webhooks through the real daemon with WEBHOOK_SECRET set: each provider's own
+// signature or token, payloads shaped like its real push event, matching by repository URL
+// and branch.
+
+const SECRET = 'global-webhook-secret-4f1c';
+
+const providers: Array<{ name: string; host: string; push: (spec: PushSpec) => WebhookDelivery }> = [
+  { name: 'github', host: 'github.com', push: githubPush },
+  { name: 'gitlab', host: 'gitlab.example.com', push: gitlabPush },
+  { name: 'gitea', host: 'gitea.example.com', push: (spec) => giteaPush(spec) },
+  { name: 'bitbucket', host: 'bitbucket.org', push: bitbucketPush },
+  { name: 'generic', host: 'git.example.com', push: genericPush },
+];
+
+describe('provider webhooks', () => {
+  let daemon: TestDaemon;
+
+  before(async () => {
+    daemon = await startDaemon({ env: { WEBHOOK_SECRET: SECRET } });
+    for (const { name, host } of providers) {
+      await createStack(daemon, `wh-${name}`, { repo_url: `https://${host}/acme/shop-${name}.git` });
+      await createStack(daemon, `wh-${name}-staging`, { repo_url: `https://${host}/acme/shop-${name}.git`, repo_branch: 'staging' });
+    }
+  });
+
+  after(async () => {
+    await daemon?.stop();
+    await daemon?.cleanup();
+  });
+
+  const spec = (name: string, host: string, extra: Partial<PushSpec> = {}): PushSpec =>
+    ({ host, owner: 'acme', repo: `shop-${name}`, ref: 'refs/heads/main', secret: SECRET, ...extra });
+
+  for (const { name, host, push } of providers) {
+    test(`a signed ${name} push to main is accepted for the stack on that repository and branch only`, async () => {
+      const { status, body } = await deliver(daemon, `/api/v1/webhooks/${name}`, push(spec(name, host)));
+      assert.equal(status, 202, JSON.stringify(body));
+      assert.deepEqual(body.matched_stacks, [`wh-${name}`]);
+      assert.equal(body.deployments[0].stack_name, `wh-${name}`);
+    });
+
+    test(`a ${name} push signed with another secret is a 401 signature_invalid`, async () => {
+      const { status, body } = await deliver(daemon, `/api/v1/webhooks/${name}`, resign(push(spec(name, host)), 'not-the-secret'));
+      assert.equal(status, 401);
+      assert.equal(body.code, 'signature_invalid');
+    });
+
+    test(`an unsigned ${name} push is a 401 signature_missing`, async () => {
+      const { status, body } = await deliver(daemon, `/api/v1/webhooks/${name}`, push(spec(name, host, { secret: undefined })));
+      assert.equal(status, 401);
+      assert.equal(body.code, 'signature_missing');
+    });
+
+    test(`a ${name} push to another branch matches the stack that follows that branch`, async () => {
+      const { status, body } = await deliver(daemon, `/api/v1/webhooks/${name}`, push(spec(name, host, { ref: 'refs/heads/staging' })));
+      assert.equal(status, 202);
+      assert.deepEqual(body.matched_stacks, [`wh-${name}-staging`]);
+    });
+
+    test(`a ${name} push to a branch no stack follows matches nothing`, async () => {
+      const { status, body } = await deliver(daemon, `/api/v1/webhooks/${name}`, push(spec(name, host, { ref: 'refs/heads/feature/x' })));
+      assert.equal(status, 202);
+      assert.deepEqual(body.matched_stacks, []);
+    });
+
+    test(`a ${name} delivery sent twice is refused the second time`, async () => {
+      const delivery = push(spec(name, host, { deliveryId: randomUUID() }));
+      assert.equal((await deliver(daemon, `/api/v1/webhooks/${name}`, delivery)).status, 202);
+      const replay = await deliver(daemon, `/api/v1/webhooks/${name}`, delivery);
+      assert.equal(replay.status, 409);
+      assert.equal(replay.body.code, 'duplicate_delivery');
+    });
+  }
+
+  test('a deleted branch matches no stack', async () => {
+    const { status, body } = await deliver(daemon, '/api/v1/webhooks/github', githubPush(spec('github', 'github.com', { deleted: true })));
+    assert.equal(status, 202);
+    assert.deepEqual(body.matched_stacks, []);
+  });
+
+  test('a push to another repository of the same owner matches nothing', async () => {
+    const { body } = await deliver(daemon, '/api/v1/webhooks/github', githubPush(spec('github', 'github.com', { repo: 'shop-githubx' })));
+    assert.deepEqual(body.matched_stacks, []);
+  });
+
+  test('a repository URL given over ssh with another host case and no .git still matches', async () => {
+    await createStack(daemon, 'wh-ssh', { repo_url: 'git@GitHub.com:acme/ssh-shop' });
+    const { body } = await deliver(daemon, '/api/v1/webhooks/github', githubPush({ host: 'github.com', owner: 'acme', repo: 'ssh-shop', ref: 'refs/heads/main', secret: SECRET }));
+    assert.deepEqual(body.matched_stacks, ['wh-ssh']);
+  });
+
+  test('a repository URL with credentials in it still matches', async () => {
+    await createStack(daemon, 'wh-creds', { repo_url: 'https://deploy:tok@gitlab.example.com/acme/creds-shop.git' });
+    const { body } = await deliver(daemon, '/api/v1/webhooks/gitlab', gitlabPush({ host: 'gitlab.example.com', owner: 'acme', repo: 'creds-shop', ref: 'refs/heads/main', secret: SECRET }));
+    assert.deepEqual(body.matched_stacks, ['wh-creds']);
+  });
+
+  test('a stack pinned to a tag is matched by a push of that tag, not of its branch', async () => {
+    await createStack(daemon, 'wh-pinned', { repo_url: 'https://gitlab.example.com/acme/pinned.git', repo_ref: 'v1.2.0' });
+    const base = { host: 'gitlab.example.com', owner: 'acme', repo: 'pinned', secret: SECRET };
+    const branch = await deliver(daemon, '/api/v1/webhooks/gitlab', gitlabPush({ ...base, ref: 'refs/heads/main' }));
+    const tag = await deliver(daemon, '/api/v1/webhooks/gitlab', gitlabPush({ ...base, ref: 'refs/tags/v1.2.0' }));
+    assert.deepEqual([branch.body.matched_stacks, tag.body.matched_stacks], [[], ['wh-pinned']]);
+  });
+
+  test('a matched push queues a deployment with the webhook trigger', async () => {
+    const { body } = await deliver(daemon, '/api/v1/webhooks/bitbucket', bitbucketPush(spec('bitbucket', 'bitbucket.org')));
+    const deployment = await daemon.request('GET', `/api/v1/stacks/wh-bitbucket/deployments/${body.deployments[0].deployment_id}`);
+    assert.equal(deployment.status, 200);
+    assert.equal(deployment.body.trigger, 'webhook');
+  });
+
+  test('a Bitbucket Data Center push matches a stack by its /scm/ clone URL', async () => {
+    await createStack(daemon, 'wh-bbdc', { repo_url: 'https://bitbucket.corp.example/scm/ops/infra.git' });
+    const delivery = bitbucketServerPush({ host: 'bitbucket.corp.example', owner: 'ops', repo: 'infra', ref: 'refs/heads/main', secret: SECRET });
+    const { status, body } = await deliver(daemon, '/api/v1/webhooks/bitbucket', delivery);
+    assert.equal(status, 202);
+    assert.deepEqual(body.matched_stacks, ['wh-bbdc']);
+  });
+
+  test('a Gitea push signed only with its own X-Gitea-Signature header is accepted', async () => {
+    const { status } = await deliver(daemon, '/api/v1/webhooks/gitea', giteaPush(spec('gitea', 'gitea.example.com'), { only: 'own-header' }));
+    assert.equal(status, 202);
+  });
+
+  test('a Forgejo push with its own headers is accepted on the gitea endpoint', async () => {
+    const { status, body } = await deliver(daemon, '/api/v1/webhooks/gitea', giteaPush(spec('gitea', 'gitea.example.com'), { forgejo: true }));
+    assert.equal(status, 202);
+    assert.deepEqual(body.matched_stacks, ['wh-gitea']);
+  });
+
+  test('a signed GitHub ping is answered 200', async () => {
+    const { status, body } = await deliver(daemon, '/api/v1/webhooks/github', githubPing(SECRET));
+    assert.equal(status, 200);
+    assert.equal(body.event, 'ping');
+  });
+
+  test('an unsigned GitHub ping is a 401', async () => {
+    assert.equal((await deliver(daemon, '/api/v1/webhooks/github', githubPing())).status, 401);
+  });
+
+  test('a signed Bitbucket diagnostics ping is answered 200', async () => {
+    assert.equal((await deliver(daemon, '/api/v1/webhooks/bitbucket', bitbucketPing(SECRET))).status, 200);
+  });
+
+  test('a generic ping is answered 200', async () => {
+    const delivery = genericPush(spec('generic', 'git.example.com'));
+    delivery.headers['x-accelero-event'] = 'ping';
+    assert.equal((await deliver(daemon, '/api/v1/webhooks/generic', delivery)).status, 200);
+  });
+
+  test('a signed GitHub event that is not a push is answered 200 and ignored', async () => {
+    const delivery = githubPush(spec('github', 'github.com'));
+    delivery.headers['x-github-event'] = 'issues';
+    const { status, body } = await deliver(daemon, '/api/v1/webhooks/github', delivery);
+    assert.equal(status, 200);
+    assert.equal(body.status, 'ignored');
+  });
+
+  test('an unknown provider is a 404', async () => {
+    const { status, body } = await deliver(daemon, '/api/v1/webhooks/svn', githubPush(spec('github', 'github.com')));
+    assert.equal(status, 404);
+    assert.equal(body.code, 'not_found');
+  });
+
+  test('a signed generic push without a ref is a 400 naming ref', async () => {
+    const body = JSON.stringify({ repo_url: 'https://git.example.com/acme/shop-generic.git' });
+    const delivery = resign({ body, headers: { 'content-type': 'application/json', 'x-accelero-signature-256': 'sha256=' } }, SECRET);
+    const answer = await deliver(daemon, '/api/v1/webhooks/generic', delivery);
+    assert.equal(answer.status, 400);
+    assert.match(answer.body.error, /ref/);
+  });
+
+  test('rejected deliveries are counted in accelero_webhook_rejections_total', async () => {
+    await deliver(daemon, '/api/v1/webhooks/gitlab', gitlabPush(spec('gitlab', 'gitlab.example.com', { secret: 'wrong' })));
+    const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+    assert.match(metrics, /accelero_webhook_rejections_total\{provider="gitlab",reason="signature_invalid"\} [1-9]/);
+  });
+
+  test('the webhook secret never appears in the daemon log', () => {
+    assert.equal(daemon.output().includes(SECRET), false);
+  });
+});
