@@ -41,6 +41,7 @@ export function loadComposeProjectSync(options: LoadComposeOptions): ComposeProj
   const doc = interpolateTree(parseComposeYaml(text, composePath), { file: composePath, lookup, onUnset }) as Mapping;
   return assembleProject(doc, {
     file: composePath,
+    composeFile: resolve(projectDir, composePath),
     field: '',
     projectDir: workingDir,
     rootDir,
