@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { ComposeError } from '../errors.ts';
+import { ComposeError, errorMessage } from '../errors.ts';
 import { parseEnvFile } from './dotenv.ts';
 import { fastParseYaml } from './fast-yaml.ts';
 import { COMPOSE_YAML_OPTIONS } from './yaml-numbers.ts';
@@ -70,7 +70,8 @@ export function parseComposeYaml(text: string, file: string): Mapping {
     if (doc === undefined) doc = parseYaml(text, COMPOSE_YAML_OPTIONS);
   } catch (error) {
     if (error instanceof YAMLParseError) throw new ComposeError(`${file}: invalid YAML: ${error.message}`, { file });
-    throw error;
+    // The yaml library reports alias bombs (and a few other refusals) as plain errors.
+    throw new ComposeError(`${file}: invalid YAML: ${errorMessage(error)}`, { file });
   }
   if (doc === null || doc === undefined) return {};
   if (!isMapping(doc)) throw new ComposeError(`${file}: the top level must be a mapping`, { file });

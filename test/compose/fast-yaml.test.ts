@@ -108,3 +108,20 @@ test('randomly damaged fixtures are read like yaml or left to it', () => {
 test('a leading zero is octal, as in go-yaml v3', () => assert.deepEqual(fastParseYaml('mode: 0755\n'), { mode: 493 }));
 test('underscores in numbers are dropped, as in go-yaml v3', () => assert.deepEqual(fastParseYaml('n: 1_000\n'), { n: 1000 }));
 test('the fallback parser reads numbers the same go-yaml way', () => assert.deepEqual(reference('a: 0755\nb: 0x10\nc: 1_0\n'), { a: 493, b: 16, c: 10 }));
+
+test('an alias bomb is left to yaml, which rejects it', () => {
+  const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+  for (let level = 1; level < 7; level++) {
+    const previous = String.fromCharCode(96 + level);
+    const name = String.fromCharCode(97 + level);
+    levels.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+  }
+  const text = `${levels.join('\n')}\n`;
+  assert.equal(fastParseYaml(text), undefined);
+  assert.throws(() => reference(text), /Excessive alias count/);
+});
+test('many merges of one anchor stay on the fast path', () => {
+  const services = Array.from({ length: 300 }, (_, index) => `  s${index}:\n    <<: *common\n    image: x\n`).join('');
+  const text = `x-common: &common\n  restart: always\n  labels: {a: b}\nservices:\n${services}`;
+  assert.notEqual(fastParseYaml(text), undefined);
+});
