@@ -59,3 +59,4 @@ test('environment is printed as a map of final strings, not re-escaped', () => {
 test('an unquoted leading-zero number is octal, as docker compose reads it', () => {
   assert.deepEqual(env('    environment: {PIN: 0123, QUOTED: "0123"}\n'), ['PIN=83', 'QUOTED=0123']);
 });
+test('environment: null means no environment, as compose-go reads it', () => assert.equal(env('    environment:\n'), undefined));
