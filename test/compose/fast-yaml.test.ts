@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { fastParseYaml } from '../../src/compose/fast-yaml.ts';
 import { COMPOSE_YAML_OPTIONS } from '../../src/compose/yaml-numbers.ts';
-import { FIXTURES } from './helpers.ts';
+import { FIXTURES, seededRandom } from './helpers.ts';
 
 function reference(text: string): unknown {
   return parse(text, COMPOSE_YAML_OPTIONS);
@@ -88,11 +88,7 @@ test('the fast reader reads every fixture compose file like yaml', () => {
 test('randomly damaged fixtures are read like yaml or left to it', () => {
   const texts = corpus().map((name) => readFileSync(name, 'utf8'));
   const pieces = [':', '#', '-', "'", '"', '[', ']', '{', '}', '&', '*', '|', '>', ' ', '\n', ',', '!', '?', '\n  ', ': ', ' #', '- ', '~', '.', '\\', '<<: '];
-  let seed = 42;
-  const random = (limit: number): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % limit;
-  };
+  const random = seededRandom(42);
   for (let round = 0; round < 600; round++) {
     let text = texts[random(texts.length)];
     for (let edit = 0; edit <= random(3); edit++) {

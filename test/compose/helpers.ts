@@ -26,3 +26,12 @@ export function loadInline(
   const projectDir = writeProject({ 'compose.yaml': compose, ...extra });
   return loadComposeProjectSync({ projectDir, environment: {}, projectName: 'test', ...options });
 }
+
+/** A deterministic pseudo-random integer source (an LCG), so fuzz-style tests repeat exactly. */
+export function seededRandom(seed: number): (limit: number) => number {
+  let state = seed;
+  return (limit) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % limit;
+  };
+}
