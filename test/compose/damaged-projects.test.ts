@@ -1,17 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadComposeProjectSync } from '../../src/compose/load.ts';
 import { ComposeError } from '../../src/errors.ts';
-import { FIXTURES, seededRandom } from './helpers.ts';
+import { FIXTURES, seededRandom, temporaryDir } from './helpers.ts';
 
 const PIECES = [': ', '- ', '{}', '[]', 'null', '~', '1', '-1', 'true', '"x"', '${X}', '${', '$$', '\n  - ', '\n    x: 1', ' #', ':', '0755', '99999999', '', 'a=b', '/x', './y:/z', 'x:y:z:w', '[a, b]', '{a: 1}'];
 
 test('a damaged fixture loads or fails with a ComposeError, never with a crash', () => {
   const names = readdirSync(FIXTURES).filter((name) => existsSync(`${FIXTURES}${name}/compose.yaml`));
-  const dir = mkdtempSync(join(tmpdir(), 'accelero-damaged-'));
+  const dir = temporaryDir('accelero-damaged-');
   const random = seededRandom(7);
   for (let round = 0; round < 200; round++) {
     const name = names[random(names.length)];
