@@ -60,3 +60,8 @@ test('an unquoted leading-zero number is octal, as docker compose reads it', () 
   assert.deepEqual(env('    environment: {PIN: 0123, QUOTED: "0123"}\n'), ['PIN=83', 'QUOTED=0123']);
 });
 test('environment: null means no environment, as compose-go reads it', () => assert.equal(env('    environment:\n'), undefined));
+test('an env_file syntax error names the service, the file and the line', () => {
+  assert.throws(() => env('    env_file: app.env\n', { 'app.env': 'OK=1\nBAD KEY=2\n' }), {
+    message: 'service "web": app.env: line 2: key cannot contain a space: "BAD KEY"',
+  });
+});

@@ -3,6 +3,7 @@
 // environment and, when that does not have it either, stays a bare `K` for the Engine.
 import type { EnvFileModel } from '../model.ts';
 import { parseEnvFile } from '../dotenv.ts';
+import { EnvFileError } from '../errors.ts';
 import { readInsideRoot } from '../paths.ts';
 import {
   asBool,
@@ -89,7 +90,13 @@ function readOneEnvFile(envFile: EnvFileModel, assigned: Record<string, string>,
   }
   if (envFile.format === 'raw') return { ...assigned, ...parseRawEnvFile(content) };
   if (envFile.format !== undefined) fail(ctx, `unsupported env_file format "${envFile.format}"`);
-  return parseEnvFile(content, { file: envFile.path, lookup: ctx.lookup, assigned, onUnset: ctx.onUnset });
+  try {
+    return parseEnvFile(content, { file: envFile.path, lookup: ctx.lookup, assigned, onUnset: ctx.onUnset });
+  } catch (error) {
+    // Name the service too: one env file often serves several services.
+    if (error instanceof EnvFileError) throw new EnvFileError(`service "${ctx.service}": ${error.message}`, { ...ctx, file: envFile.path, field: 'env_file' });
+    throw error;
+  }
 }
 
 /** `format: raw`: `K=V` lines taken literally, no quotes, escapes or interpolation. */
