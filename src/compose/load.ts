@@ -50,7 +50,7 @@ export function loadComposeProjectSync(options: LoadComposeOptions): ComposeProj
     onUnset,
     warn,
     warnings,
-    projectName: projectNameOf(options, doc, workingDir),
+    projectName: projectNameOf(options, doc, projectDir),
     profiles: options.profiles ?? splitProfiles(environment.COMPOSE_PROFILES),
   });
 }
@@ -109,8 +109,9 @@ function definedOnly(environment: Environment): Environment {
   return Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined));
 }
 
-function projectNameOf(options: LoadComposeOptions, doc: Mapping, workingDir: string): string {
-  const raw = options.projectName ?? (typeof doc.name === 'string' && doc.name !== '' ? doc.name : basename(workingDir));
+/** options.projectName, else the top-level `name:`, else the project directory's name. */
+function projectNameOf(options: LoadComposeOptions, doc: Mapping, projectDir: string): string {
+  const raw = options.projectName ?? (typeof doc.name === 'string' && doc.name !== '' ? doc.name : basename(projectDir));
   const name = normaliseProjectName(raw);
   if (name === '') throw new ComposeError(`project name "${raw}" has no usable characters`);
   return name;

@@ -173,3 +173,7 @@ test('an alias bomb is an invalid-YAML error, not a hang', () => {
   }
   assert.throws(() => loadInline(`${levels.join('\n')}\nservices: {}\n`), /compose.yaml: invalid YAML: Excessive alias count/);
 });
+test('without name: a compose file in a subdirectory takes the project directory name', () => {
+  const dir = writeProject({ 'Repo/deploy/compose.yaml': 'services: {}\n' });
+  assert.equal(loadComposeProjectSync({ projectDir: `${dir}/Repo`, composePath: 'deploy/compose.yaml', environment: {} }).name, 'repo');
+});
