@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startDaemon, type TestDaemon } from '../support/daemon.ts';
 import {
@@ -187,7 +189,34 @@ describe('provider webhooks', () => {
     assert.match(metrics, /accelero_webhook_rejections_total\{provider="gitlab",reason="signature_invalid"\} [1-9]/);
   });
 
-  test('the webhook secret never appears in the daemon log', () => {
+  test("a stack's own webhook secret is required for it instead of the global one", async () => {
+    await createStack(daemon, 'wh-own', { repo_url: 'https://github.com/acme/own-secret.git', webhook_secret: 'own-secret-77' });
+    const base = { host: 'github.com', owner: 'acme', repo: 'own-secret', ref: 'refs/heads/main' };
+    const withGlobal = await deliver(daemon, '/api/v1/webhooks/github', githubPush({ ...base, secret: SECRET }));
+    const withOwn = await deliver(daemon, '/api/v1/webhooks/github', githubPush({ ...base, secret: 'own-secret-77' }));
+    assert.deepEqual([withGlobal.status, withGlobal.body.code], [401, 'signature_invalid']);
+    assert.deepEqual([withOwn.status, withOwn.body.matched_stacks], [202, ['wh-own']]);
+  });
+
+  test("a stack's own webhook secret is shown only as has_webhook_secret", async () => {
+    const { body } = await daemon.request('GET', '/api/v1/stacks/wh-own');
+    assert.equal(body.has_webhook_secret, true);
+    assert.equal(JSON.stringify(body).includes('own-secret-77'), false);
+  });
+
+  test("a stack's own webhook secret is stored sealed, never in plaintext", async () => {
+    const files = await Promise.all(['accelero.db', 'accelero.db-wal'].map((f) => readFile(join(daemon.dataDir, f)).catch(() => Buffer.alloc(0))));
+    assert.equal(Buffer.concat(files).includes('own-secret-77'), false);
+  });
+
+  test('the legacy webhook also takes the stack\'s own secret', async () => {
+    const own = await deliver(daemon, '/webhook', legacyWebhook('wh-own', 'own-secret-77'));
+    const global = await deliver(daemon, '/webhook', legacyWebhook('wh-own', SECRET));
+    assert.deepEqual([own.status, global.status], [202, 401]);
+  });
+
+  test('the webhook secrets never appear in the daemon log', () => {
     assert.equal(daemon.output().includes(SECRET), false);
+    assert.equal(daemon.output().includes('own-secret-77'), false);
   });
 });

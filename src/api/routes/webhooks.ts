@@ -82,7 +82,8 @@ async function providerWebhook(ctx: Context, provider: WebhookProvider, deps: We
     const secret = effectiveSecret(stack);
     return !secret || verified.has(secret);
   });
-  if (candidates.length > 0 && accepted.length === 0) requireValid(verdicts.map(([, verdict]) => verdict));
+  // Every matched stack wants a secret this request is not signed with (e.g. its own secret).
+  if (candidates.length > 0 && accepted.length === 0) requireValid(candidates.map((stack) => provider.verify(request, effectiveSecret(stack)!)));
   rejectReplay(deps.deliveries, provider, request);
   ctx.state.auditTarget = accepted.map((stack) => stack.name).join(',') || null;
   const deployments = [];
