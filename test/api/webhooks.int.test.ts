@@ -183,6 +183,19 @@ describe('provider webhooks', () => {
     assert.match(answer.body.error, /ref/);
   });
 
+  test('an accepted push is audited as the provider, with the stacks it matched', async () => {
+    await deliver(daemon, '/api/v1/webhooks/gitea', giteaPush(spec('gitea', 'gitea.example.com')));
+    const { body } = await daemon.request('GET', '/api/v1/audit?actor=webhook:gitea&limit=1');
+    assert.deepEqual([body[0].target, body[0].outcome], ['wh-gitea', 'success']);
+  });
+
+  test('a refused delivery leaves no audit entry', async () => {
+    const count = async () => (await daemon.request('GET', '/api/v1/audit?limit=1000')).body.length;
+    const before = await count();
+    await deliver(daemon, '/api/v1/webhooks/github', githubPush(spec('github', 'github.com', { secret: undefined })));
+    assert.equal(await count(), before);
+  });
+
   test('rejected deliveries are counted in accelero_webhook_rejections_total', async () => {
     await deliver(daemon, '/api/v1/webhooks/gitlab', gitlabPush(spec('gitlab', 'gitlab.example.com', { secret: 'wrong' })));
     const metrics = await (await fetch(`${daemon.url}/metrics`)).text();

@@ -38,7 +38,6 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
   const effectiveSecret = (stack: StackRecord) => deps.stackWebhookSecret(stack) ?? deps.webhookSecret;
 
   const legacy = async (ctx: Context) => {
-    ctx.state.auditActor = 'webhook';
     const request = requestOf(ctx, await readRawBody(ctx));
     const { stack: idOrName } = legacyWebhookSchema.parse(parseWebhookBody(request.rawBody, ctx.get('content-type')));
     const stack = await deps.stacks.find(idOrName);
@@ -46,6 +45,8 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
     if (secret) requireValid([github.verify(request, secret)]);
     if (!stack) throw new NotFoundError(`stack "${idOrName}" not found`);
     rejectReplay(deps.deliveries, github, request);
+    // Audited only once verified: unsigned noise must not fill the database.
+    ctx.state.auditActor = 'webhook';
     ctx.state.auditTarget = stack.name;
     const { deploymentId } = await deps.commands.deploy(stack.id, 'webhook');
     ctx.status = 202;
@@ -63,7 +64,6 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
 }
 
 async function providerWebhook(ctx: Context, provider: WebhookProvider, deps: WebhookRouteDeps, effectiveSecret: (s: StackRecord) => string | undefined) {
-  ctx.state.auditActor = `webhook:${provider.name}`;
   const request = requestOf(ctx, await readRawBody(ctx));
   const stacks = await deps.stacks.list();
   const secrets = new Set([deps.webhookSecret, ...stacks.map(effectiveSecret)].filter((s): s is string => Boolean(s)));
@@ -85,7 +85,10 @@ async function providerWebhook(ctx: Context, provider: WebhookProvider, deps: We
   // Every matched stack wants a secret this request is not signed with (e.g. its own secret).
   if (candidates.length > 0 && accepted.length === 0) requireValid(candidates.map((stack) => provider.verify(request, effectiveSecret(stack)!)));
   rejectReplay(deps.deliveries, provider, request);
-  ctx.state.auditTarget = accepted.map((stack) => stack.name).join(',') || null;
+  if (accepted.length > 0) {
+    ctx.state.auditActor = `webhook:${provider.name}`;
+    ctx.state.auditTarget = accepted.map((stack) => stack.name).join(',');
+  }
   const deployments = [];
   for (const stack of accepted) {
     const { deploymentId } = await deps.commands.deploy(stack.id, 'webhook');
@@ -118,7 +121,9 @@ function countRejections(provider: string, handler: (ctx: Context) => Promise<vo
     } catch (error) {
       const status = error instanceof AcceleroError ? error.status : (error as { status?: number }).status;
       if (typeof status === 'number' && status >= 400 && status < 500) {
-        recordWebhookRejection(provider, error instanceof AcceleroError ? error.code : `http_${status}`);
+        const reason = error instanceof AcceleroError ? error.code : `http_${status}`;
+        recordWebhookRejection(provider, reason);
+        requestLogger(ctx).warn({ provider, reason, status }, 'webhook refused');
       }
       throw error;
     }
