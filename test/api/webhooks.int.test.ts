@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startDaemon, type TestDaemon } from '../support/daemon.ts';
 import {
-  bitbucketPing, bitbucketPush, bitbucketServerPush, genericPush, giteaPush, githubPing, githubPush, gitlabPush, legacyWebhook, resign,
+  bitbucketPing, bitbucketPush, bitbucketServerPush, genericPush, giteaPush, githubFormPush, githubPing, githubPush, gitlabPush, legacyWebhook, resign,
   type PushSpec, type WebhookDelivery,
 } from '../support/webhook-payloads.ts';
 import { createStack, deliver } from './helpers.ts';
@@ -139,6 +139,17 @@ describe('provider webhooks', () => {
     const { status, body } = await deliver(daemon, '/api/v1/webhooks/gitea', giteaPush(spec('gitea', 'gitea.example.com'), { forgejo: true }));
     assert.equal(status, 202);
     assert.deepEqual(body.matched_stacks, ['wh-gitea']);
+  });
+
+  test('a GitHub push sent as a form with a payload field is accepted', async () => {
+    const { status, body } = await deliver(daemon, '/api/v1/webhooks/github', githubFormPush(spec('github', 'github.com')));
+    assert.equal(status, 202);
+    assert.deepEqual(body.matched_stacks, ['wh-github']);
+  });
+
+  test('a webhook body over 1 MiB is a 413 JSON error', async () => {
+    const { status, body } = await deliver(daemon, '/api/v1/webhooks/generic', { body: 'x'.repeat(1_100_000), headers: { 'content-type': 'application/json' } });
+    assert.deepEqual([status, body.code], [413, 'payload_too_large']);
   });
 
   test('a signed GitHub ping is answered 200', async () => {
