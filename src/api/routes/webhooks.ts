@@ -63,14 +63,14 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
   return router;
 }
 
-async function providerWebhook(ctx: Context, provider: WebhookProvider, deps: WebhookRouteDeps, effectiveSecret: (s: StackRecord) => string | undefined) {
+type SecretOf = (stack: StackRecord) => string | undefined;
+
+async function providerWebhook(ctx: Context, provider: WebhookProvider, deps: WebhookRouteDeps, effectiveSecret: SecretOf) {
   const request = requestOf(ctx, await readRawBody(ctx));
   const stacks = await deps.stacks.list();
-  const secrets = new Set([deps.webhookSecret, ...stacks.map(effectiveSecret)].filter((s): s is string => Boolean(s)));
-  const verdicts = [...secrets].map((secret) => [secret, provider.verify(request, secret)] as const);
-  const verified = new Set(verdicts.filter(([, verdict]) => verdict === 'valid').map(([secret]) => secret));
+  const { verified, verdicts } = checkSignature(provider, request, [deps.webhookSecret, ...stacks.map(effectiveSecret)]);
   // With a global secret every stack needs some valid signature: refuse before reading the body.
-  if (deps.webhookSecret) requireValid(verdicts.map(([, verdict]) => verdict));
+  if (deps.webhookSecret) requireValid(verdicts);
 
   const event = provider.parse(request, parseWebhookBody(request.rawBody, ctx.get('content-type')));
   if (event.kind !== 'push') {
@@ -85,18 +85,31 @@ async function providerWebhook(ctx: Context, provider: WebhookProvider, deps: We
   // Every matched stack wants a secret this request is not signed with (e.g. its own secret).
   if (candidates.length > 0 && accepted.length === 0) requireValid(candidates.map((stack) => provider.verify(request, effectiveSecret(stack)!)));
   rejectReplay(deps.deliveries, provider, request);
-  if (accepted.length > 0) {
-    ctx.state.auditActor = `webhook:${provider.name}`;
-    ctx.state.auditTarget = accepted.map((stack) => stack.name).join(',');
-  }
-  const deployments = [];
-  for (const stack of accepted) {
-    const { deploymentId } = await deps.commands.deploy(stack.id, 'webhook');
-    deployments.push({ stack_id: stack.id, stack_name: stack.name, deployment_id: deploymentId });
-  }
+  const deployments = await queueDeploys(ctx, deps.commands, provider, accepted);
   requestLogger(ctx).info({ provider: provider.name, refs: event.push.refs, matched_stacks: deployments }, 'webhook push');
   ctx.status = 202;
   ctx.body = { status: 'accepted', matched_stacks: accepted.map((stack) => stack.name), deployments };
+}
+
+/** Which of the configured secrets the request is signed with, and each secret's verdict. */
+function checkSignature(provider: WebhookProvider, request: WebhookRequest, secrets: ReadonlyArray<string | undefined>) {
+  const distinct = [...new Set(secrets.filter((s): s is string => Boolean(s)))];
+  const verdicts = distinct.map((secret) => provider.verify(request, secret));
+  return { verified: new Set(distinct.filter((_, i) => verdicts[i] === 'valid')), verdicts };
+}
+
+async function queueDeploys(ctx: Context, commands: StackCommands, provider: WebhookProvider, stacks: StackRecord[]) {
+  if (stacks.length > 0) {
+    // Audited only once verified: unsigned noise must not fill the database.
+    ctx.state.auditActor = `webhook:${provider.name}`;
+    ctx.state.auditTarget = stacks.map((stack) => stack.name).join(',');
+  }
+  const deployments = [];
+  for (const stack of stacks) {
+    const { deploymentId } = await commands.deploy(stack.id, 'webhook');
+    deployments.push({ stack_id: stack.id, stack_name: stack.name, deployment_id: deploymentId });
+  }
+  return deployments;
 }
 
 /** Throws the 401 unless one verdict is valid; `missing` when no signature was sent at all. */
