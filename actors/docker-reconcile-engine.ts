@@ -1,41 +1,23 @@
 import type { ComposeProject } from '../src/compose/types.ts';
 import {
-  applyPlan, computeDrift, planRollout, rollBack, toDriftResponse, toPreviewResponse,
-  type DockerGateway, type DriftItem, type Plan, type ServiceSnapshot,
+  applyPlan, diffStack, rollBack, toDriftResponse, toPreviewResponse, verifyServices,
+  type DockerGateway, type Plan, type ServiceSnapshot,
 } from '../src/docker/index.ts';
 import type { Logger } from '../src/logger.ts';
-import type { HealthStatus } from '../machines/stack.types.ts';
 import type { DiffResult, ReconcileEngine } from './reconcile-engine.ts';
 
 // Adapts src/docker (sync / diff / health with explicit result types) to what the stack
 // actor asks: diff, apply, verify, restore.
 
-/** Argo CD's health axis from the drift of the selected services. */
-export function healthFromDrift(drift: DriftItem[], serviceCount: number): HealthStatus {
-  const containerDrift = drift.filter((d) => d.resource !== 'network' && d.resource !== 'volume');
-  if (containerDrift.some((d) => d.kind === 'unhealthy' || d.kind === 'stopped')) return 'degraded';
-  const missing = containerDrift.filter((d) => d.kind === 'missing').length;
-  if (missing > 0 && missing >= serviceCount) return 'missing';
-  if (missing > 0) return 'degraded';
-  return 'healthy';
-}
-
-/** Drift that means a verified service is not running as it should. */
-const failedKinds = new Set(['missing', 'stopped', 'unhealthy', 'image_mismatch', 'config_changed']);
-
 export function createDockerReconcileEngine(gateway: DockerGateway, logger: Logger): ReconcileEngine {
   return {
     async diff(project, stackName, options): Promise<DiffResult> {
-      await gateway.pullImages(project, { stackName, registryAuth: options.registryAuth, serviceFilter: options.serviceFilter });
-      const actual = await gateway.readActualState(stackName, project);
-      const drift = computeDrift(project, actual, { serviceFilter: options.serviceFilter });
-      const plan = planRollout(project, actual, drift, { serviceFilter: options.serviceFilter });
-      const checkedAt = actual.readAt;
+      const { actual, drift, plan, health } = await diffStack(gateway, project, stackName, options);
       return {
-        drift: toDriftResponse(drift, checkedAt).drifts,
-        actions: toPreviewResponse(plan, checkedAt).actions as DiffResult['actions'],
+        drift: toDriftResponse(drift, actual.readAt).drifts,
+        actions: toPreviewResponse(plan, actual.readAt).actions as DiffResult['actions'],
         hasChanges: plan.hasChanges,
-        health: healthFromDrift(drift, Object.keys(project.services).length),
+        health,
         plan,
       };
     },
@@ -53,12 +35,9 @@ export function createDockerReconcileEngine(gateway: DockerGateway, logger: Logg
     },
 
     async verify(project, stackName, services) {
-      const actual = await gateway.readActualState(stackName, project);
-      const touched = new Set(services);
-      const problems = computeDrift(project, actual).filter((d) => touched.has(d.service) && failedKinds.has(d.kind));
-      if (problems.length === 0) return { healthy: true };
-      logger.warn({ stack: stackName, problems: problems.map((p) => p.message) }, 'verification found drift after the rollout');
-      return { healthy: false, error: problems.map((p) => p.message).join('; ') };
+      const verdict = await verifyServices(gateway, project, stackName, services);
+      if (!verdict.healthy) logger.warn({ stack: stackName, problems: verdict.error }, 'verification after the rollout failed');
+      return verdict;
     },
 
     restore: (stackName, deploymentId, snapshots) =>

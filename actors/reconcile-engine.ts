@@ -50,6 +50,10 @@ export type RegistryCredentials = Array<{ registry?: string; username?: string; 
 export interface DiffOptions {
   serviceFilter: string[];
   registryAuth: RegistryCredentials;
+  /** A rollback to a past deployment: the image ids its services must run. */
+  pinnedImageIds?: Record<string, string>;
+  /** false: no registry pulls (read-only views); default true. */
+  pull?: boolean;
 }
 
 export interface ApplyContext {

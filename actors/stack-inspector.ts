@@ -28,6 +28,8 @@ export class StackInspector {
     const diff = await deps.engine.diff(project, stack.name, {
       serviceFilter: serviceFilterOf(stack),
       registryAuth: registryAuthOf(stack, deps.secrets),
+      // Looking must not change the host: no registry pulls for drift and preview.
+      pull: false,
     });
     const checkedAt = new Date().toISOString();
     await deps.drift.record({ stack_id: stack.id, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift });

@@ -81,16 +81,19 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
   const fetchSource = async ({ stackId, cycle }: StepInput): Promise<FetchOutput> => {
     const stack = await loadStack(stackId);
     const spec = sourceSpecOf(stack, deps.secrets);
+    // The export that running containers bind-mount must survive the pruning of old exports.
+    const deployed = await deps.deployments.lastCompleted(stackId);
+    const retain = deployed?.git_commit ? [deployed.git_commit] : [];
     let revision: SourceRevision;
     if (cycle.rollbackTo) {
       const target = await deps.deployments.get(cycle.rollbackTo);
       if (!target?.git_commit) throw new Error(`deployment ${cycle.rollbackTo} has no commit to roll back to`);
-      revision = await deps.git.checkout(spec, target.git_commit);
+      revision = await deps.git.checkout(spec, target.git_commit, { retain });
     } else {
       // Timer cycles share one ls-remote per repository; an operator's deploy or a push must
       // see the branch as it is now.
       const fresh = cycle.trigger !== 'reconcile';
-      revision = await deps.git.resolve(spec, fresh ? { refreshAfter: Date.now() } : {});
+      revision = await deps.git.resolve(spec, fresh ? { refreshAfter: Date.now(), retain } : { retain });
     }
     workspace(stackId).revision = revision;
     return { commit: revision.commit, unchanged: revision.unchanged };
@@ -101,7 +104,10 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
     const ws = workspace(stackId);
     if (!ws.revision) throw new Error('no fetched revision to diff against');
     const project = await loadDesiredProject(deps.compose, stack, ws.revision, deps.environment ?? process.env);
-    const diff = await deps.engine.diff(project, stackName, { serviceFilter: serviceFilterOf(stack), registryAuth: registryAuthOf(stack, deps.secrets) });
+    const pinnedImageIds = cycle.rollbackTo ? (await deps.deployments.get(cycle.rollbackTo))?.image_ids : undefined;
+    const diff = await deps.engine.diff(project, stackName, {
+      serviceFilter: serviceFilterOf(stack), registryAuth: registryAuthOf(stack, deps.secrets), pinnedImageIds,
+    });
     Object.assign(ws, { project, diff, outcome: undefined });
     const checkedAt = new Date().toISOString();
     await deps.drift.record({ stack_id: stackId, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift });

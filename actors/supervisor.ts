@@ -74,6 +74,7 @@ export class Supervisor {
 
   remove(stackId: string): void {
     this.root.send({ type: 'STACK.REMOVE', stackId });
+    this.deps.releaseDeploySlot(stackId);
     this.since.delete(stackId);
     this.lastState.delete(stackId);
   }
@@ -144,10 +145,11 @@ export class Supervisor {
     this.deps.recorder.record({ stackId, stackName: snapshot.context.stackName, from: from ?? 'start', to, event: event.event.type, at, context: snapshot.context });
   }
 
+  /** The root restarts the actor (it receives XState's error event); this only tells people. */
   private reportCrash(stackId: string, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.deps.logger.error({ stack_id: stackId, err: message }, 'stack actor crashed; the supervisor restarts it');
     this.lastState.delete(stackId);
-    queueMicrotask(() => this.root.send({ type: 'STACK.CRASHED', stackId, error: message }));
+    this.deps.releaseDeploySlot(stackId);
   }
 }

@@ -159,6 +159,9 @@ export const stackMachine = setup({
         (event as unknown as { output: RollBackOutput }).output.restored ? ('healthy' as const) : ('degraded' as const),
       current: () => null,
     }),
+    recordStepError: assign({
+      lastError: ({ event }) => errorText((event as unknown as { error: unknown }).error),
+    }),
     recordFailure: assign({
       lastError: ({ event }) => errorText((event as unknown as { error: unknown }).error),
       failures: ({ context }) => context.failures + 1,
@@ -248,7 +251,8 @@ export const stackMachine = setup({
           { guard: 'verifiedHealthy', target: 'idle', actions: ['pinAfterOperatorRollback', 'recordSuccess'] },
           { target: 'rolling_back', actions: 'recordVerifyFailure' },
         ],
-        onError: { target: 'rolling_back', actions: 'recordFailure' },
+        // The cycle goes on (into rolling_back), so only the error is noted here.
+        onError: { target: 'rolling_back', actions: 'recordStepError' },
       },
     },
     rolling_back: {

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup, stopChild, type ActorRefFrom } from 'xstate';
+import { assign, enqueueActions, raise, setup, stopChild, type ActorRefFrom } from 'xstate';
 import { stackMachine } from './stack.machine.ts';
 import type { StackEvent, StackInput } from './stack.types.ts';
 
@@ -14,7 +14,9 @@ export type SupervisorEvent =
   | { type: 'STACK.REMOVE'; stackId: string }
   | { type: 'STACK.SEND'; stackId: string; event: StackEvent }
   | { type: 'STACK.RESTART'; stackId: string }
-  | { type: 'STACK.CRASHED'; stackId: string; error: string };
+  | { type: 'STACK.CRASHED'; stackId: string; error: string }
+  /** What XState sends a parent when a child actor fails with an unhandled error. */
+  | { type: `xstate.error.actor.${string}`; error: unknown; actorId: string };
 
 export interface SupervisorContext {
   stacks: Record<string, ActorRefFrom<typeof stackMachine>>;
@@ -24,7 +26,8 @@ export interface SupervisorContext {
   parked: Record<string, string>;
 }
 
-const childId = (stackId: string) => `stack:${stackId}`;
+const CHILD_PREFIX = 'stack:';
+const childId = (stackId: string) => `${CHILD_PREFIX}${stackId}`;
 
 export const supervisorMachine = setup({
   types: { context: {} as SupervisorContext, events: {} as SupervisorEvent },
@@ -43,6 +46,17 @@ export const supervisorMachine = setup({
   id: 'supervisor',
   context: { stacks: {}, inputs: {}, crashes: {}, parked: {} },
   on: {
+    // A crashed stack actor must not take the root down with it: it is reported as a crash.
+    'xstate.error.actor.*': {
+      actions: raise(({ event }) => {
+        const { actorId, error } = event as { actorId: string; error: unknown };
+        return {
+          type: 'STACK.CRASHED' as const,
+          stackId: actorId.startsWith(CHILD_PREFIX) ? actorId.slice(CHILD_PREFIX.length) : actorId,
+          error: error instanceof Error ? error.message : String(error),
+        };
+      }),
+    },
     'STACK.SPAWN': {
       actions: enqueueActions(({ context, event, enqueue }) => {
         if (context.stacks[event.input.stackId]) return;

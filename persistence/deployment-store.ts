@@ -58,6 +58,11 @@ export class DeploymentStore {
     return this.repo.findOneBy({ id });
   }
 
+  /** The deployment whose containers run now (the newest completed one). */
+  lastCompleted(stackId: string): Promise<DeploymentRecord | null> {
+    return this.repo.findOne({ where: { stack_id: stackId, status: 'completed' }, order: { started_at: 'DESC' } });
+  }
+
   listForStack(stackId: string, limit = 50): Promise<DeploymentRecord[]> {
     return this.repo.find({ where: { stack_id: stackId }, order: { started_at: 'DESC' }, take: limit });
   }

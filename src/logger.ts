@@ -13,7 +13,7 @@ const redactPaths = [
 export function createLogger(options: { level: string; format: 'text' | 'json' }): Logger {
   const base = { level: options.level, redact: { paths: redactPaths, censor: '[redacted]' } };
   if (options.format === 'json') return pino(base);
-  return pino(base, pretty({ colorize: false, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+  return pino(base, pretty({ colorize: false, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
 }
 
 /** A logger that drops everything, for tests and library use. */

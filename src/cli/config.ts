@@ -79,7 +79,8 @@ export async function printConfig(options: ConfigCommandOptions, io: ConfigComma
     });
     for (const warning of project.warnings) io.stderr.write(`WARN ${warning}\n`);
     const printable = printableProject(project);
-    io.stdout.write(format === 'json' ? `${JSON.stringify(printable, null, 2)}\n` : stringify(printable, { lineWidth: 0 }));
+    // YAML 1.1 output quotes `no`, `yes`, `on` and `1000:1000`, so older YAML readers see strings.
+    io.stdout.write(format === 'json' ? `${JSON.stringify(printable, null, 2)}\n` : stringify(printable, { lineWidth: 0, version: '1.1' }));
     return 0;
   } catch (error) {
     io.stderr.write(`${errorMessage(error)}\n`);

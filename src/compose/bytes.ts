@@ -13,9 +13,12 @@ const MULTIPLIERS: Record<string, number> = {
 
 const BYTES_PATTERN = /^(\d+(?:\.\d+)?) ?([kmgtp])?i?b?$/i;
 
-/** Bytes of a size string or number; undefined when the text is not a size. */
+/**
+ * Bytes of a size string or number; undefined when the text is not a size. A YAML integer is taken
+ * as is, negative too (compose-go `UnitBytes`), so `memswap_limit: -1` means unlimited swap.
+ */
 export function parseBytes(value: string | number): number | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
   const match = BYTES_PATTERN.exec(value.trim());
   if (match === null) return undefined;
   const multiplier = MULTIPLIERS[(match[2] ?? '').toLowerCase()];

@@ -1,8 +1,9 @@
 // HostConfig fields other than mounts, ports and networking: restart policy, resources (legacy
 // keys and deploy.resources map to the same Engine fields), security, DNS, logging, ...
 import type { ServiceModel } from './model.ts';
+import { resolveLinks, resolveNamespaceMode, resolveVolumesFrom, type ContainerOf } from './engine-service-refs.ts';
 
-export function hostSettings(model: ServiceModel): Record<string, unknown> {
+export function hostSettings(model: ServiceModel, containerOf: ContainerOf): Record<string, unknown> {
   return {
     RestartPolicy: restartPolicy(model),
     ...resourceSettings(model),
@@ -21,14 +22,14 @@ export function hostSettings(model: ServiceModel): Record<string, unknown> {
     Sysctls: model.sysctls,
     SecurityOpt: model.security_opt,
     Devices: model.devices?.map((device) => ({ PathOnHost: device.source, PathInContainer: device.target, CgroupPermissions: device.permissions })),
-    IpcMode: model.ipc,
-    PidMode: model.pid,
+    IpcMode: resolveNamespaceMode(model.ipc, containerOf),
+    PidMode: resolveNamespaceMode(model.pid, containerOf),
     CgroupnsMode: model.cgroup,
     GroupAdd: model.group_add,
     Runtime: model.runtime,
     UsernsMode: model.userns_mode,
-    VolumesFrom: model.volumes_from,
-    Links: model.links?.map(linkString),
+    VolumesFrom: resolveVolumesFrom(model.volumes_from, containerOf),
+    Links: resolveLinks(model.links, containerOf),
     Annotations: model.annotations,
     OomScoreAdj: model.oom_score_adj,
     OomKillDisable: model.oom_kill_disable,
@@ -83,9 +84,4 @@ function ulimits(model: ServiceModel): { Name: string; Soft: number; Hard: numbe
   return Object.keys(model.ulimits)
     .sort()
     .map((name) => ({ Name: name, Soft: model.ulimits![name].soft, Hard: model.ulimits![name].hard }));
-}
-
-/** `db` → `db:db`; `db:database` stays. The Docker layer maps service names to container names. */
-function linkString(link: string): string {
-  return link.includes(':') ? link : `${link}:${link}`;
 }

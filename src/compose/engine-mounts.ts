@@ -9,10 +9,10 @@ export interface MountSettings {
   Tmpfs?: Record<string, string>;
 }
 
-export function mountSettings(model: ServiceModel, volumeName: (key: string) => string): MountSettings {
+export function mountSettings(model: ServiceModel, volumeName: (key: string) => string, extra: MountModel[] = []): MountSettings {
   const binds: string[] = [];
   const mounts: Record<string, unknown>[] = [];
-  for (const mount of model.volumes ?? []) {
+  for (const mount of [...(model.volumes ?? []), ...extra]) {
     const bind = bindString(mount, volumeName);
     if (bind !== undefined) binds.push(bind);
     else mounts.push(engineMount(mount, volumeName));
@@ -47,11 +47,16 @@ function engineMount(mount: MountModel, volumeName: (key: string) => string): Re
   if (mount.source !== undefined) engine.Source = mount.type === 'volume' ? volumeName(mount.source) : mount.source;
   if (mount.read_only) engine.ReadOnly = true;
   if (mount.consistency !== undefined) engine.Consistency = mount.consistency;
-  if (mount.type === 'bind' && mount.bind !== undefined) engine.BindOptions = bindOptions(mount.bind);
-  if (mount.type === 'volume' && mount.volume !== undefined) engine.VolumeOptions = volumeOptions(mount.volume);
-  if (mount.tmpfs !== undefined) engine.TmpfsOptions = tmpfsOptions(mount.tmpfs);
+  if (mount.type === 'bind' && mount.bind !== undefined) setNonEmpty(engine, 'BindOptions', bindOptions(mount.bind));
+  if (mount.type === 'volume' && mount.volume !== undefined) setNonEmpty(engine, 'VolumeOptions', volumeOptions(mount.volume));
+  if (mount.tmpfs !== undefined) setNonEmpty(engine, 'TmpfsOptions', tmpfsOptions(mount.tmpfs));
   if (mount.image?.subpath !== undefined) engine.ImageOptions = { Subpath: mount.image.subpath };
   return engine;
+}
+
+/** Empty option objects are left out, so they cannot make two equal mounts hash differently. */
+function setNonEmpty(engine: Record<string, unknown>, key: string, options: Record<string, unknown>): void {
+  if (Object.keys(options).length > 0) engine[key] = options;
 }
 
 function bindOptions(bind: NonNullable<MountModel['bind']>): Record<string, unknown> {

@@ -1,10 +1,11 @@
 // ServiceModel → `POST /containers/create` body (COMPOSE.md (b)): Config, HostConfig and
 // NetworkingConfig with Engine units (nanoseconds, bytes, NanoCpus). Only fields the service sets
 // are written, so the config hash changes only when the user's configuration does.
-import type { HealthcheckModel, ServiceModel, ServiceNetworkModel } from './model.ts';
+import type { HealthcheckModel, MountModel, ServiceModel, ServiceNetworkModel } from './model.ts';
 import { mountSettings } from './engine-mounts.ts';
 import { portSettings } from './engine-ports.ts';
 import { hostSettings } from './engine-host.ts';
+import { resolveNamespaceMode, type ContainerOf } from './engine-service-refs.ts';
 import type { EngineCreateOptions } from './types.ts';
 
 export interface EngineNaming {
@@ -17,6 +18,10 @@ export interface EngineNaming {
   networks: Record<string, ServiceNetworkModel | null>;
   /** The key of the primary network (HostConfig.NetworkMode), when there are networks. */
   primaryNetwork?: string;
+  /** Container name of replica 1 of a service, for `service:x` references. */
+  containerOf: ContainerOf;
+  /** Mounts that do not come from `volumes:` (file-based secrets and configs). */
+  extraMounts?: MountModel[];
 }
 
 export function buildCreateOptions(model: ServiceModel, naming: EngineNaming): EngineCreateOptions {
@@ -39,12 +44,12 @@ export function buildCreateOptions(model: ServiceModel, naming: EngineNaming): E
     OpenStdin: model.stdin_open,
   }) as EngineCreateOptions['Config'];
   const HostConfig = dropUndefined({
-    ...hostSettings(model),
-    ...mountSettings(model, naming.volumeName),
+    ...hostSettings(model, naming.containerOf),
+    ...mountSettings(model, naming.volumeName, naming.extraMounts ?? []),
     PortBindings: ports.PortBindings,
     NetworkMode: networkMode(model, naming),
   });
-  return { Config, HostConfig, NetworkingConfig: { EndpointsConfig: endpoints(naming) } };
+  return { Config, HostConfig, NetworkingConfig: { EndpointsConfig: endpoints(model, naming) } };
 }
 
 /** `K=v`, or a bare `K` for an unresolved key (the Engine then drops K from the image env). Sorted by key. */
@@ -67,15 +72,17 @@ function engineHealthcheck(healthcheck: HealthcheckModel): Record<string, unknow
 }
 
 function networkMode(model: ServiceModel, naming: EngineNaming): string | undefined {
-  if (model.network_mode !== undefined) return model.network_mode;
+  if (model.network_mode !== undefined) return resolveNamespaceMode(model.network_mode, naming.containerOf);
   if (naming.primaryNetwork === undefined) return 'none';
   return naming.networkName(naming.primaryNetwork);
 }
 
-function endpoints(naming: EngineNaming): Record<string, Record<string, unknown>> {
+/** A service-level `mac_address` belongs to the primary network's endpoint (API ≥ 1.44). */
+function endpoints(model: ServiceModel, naming: EngineNaming): Record<string, Record<string, unknown>> {
   const result: Record<string, Record<string, unknown>> = {};
   for (const [key, attachment] of Object.entries(naming.networks)) {
-    result[naming.networkName(key)] = endpoint(naming.serviceName, attachment ?? {});
+    const macAddress = key === naming.primaryNetwork ? model.mac_address : undefined;
+    result[naming.networkName(key)] = endpoint(naming.serviceName, { mac_address: macAddress, ...attachment });
   }
   return result;
 }

@@ -16,23 +16,37 @@ export interface TreeInterpolation extends TemplateOptions {
 }
 
 /** Returns a copy of `node` with every string value interpolated. */
-export function interpolateTree(node: unknown, options: TreeInterpolation, path: Path = []): unknown {
-  if (typeof node === 'string') return interpolateValue(node, options, path);
-  if (Array.isArray(node)) return node.map((item, index) => interpolateTree(item, options, [...path, index]));
-  if (node !== null && typeof node === 'object') {
-    const copy: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) copy[key] = interpolateTree(value, options, [...path, key]);
+export function interpolateTree(node: unknown, options: TreeInterpolation): unknown {
+  return walk(node, options, []);
+}
+
+/** `path` is one mutable stack (copied only for an error): a compose file has thousands of values. */
+function walk(node: unknown, options: TreeInterpolation, path: (string | number)[]): unknown {
+  if (typeof node === 'string') return node.includes('$') ? interpolateValue(node, options, path) : node;
+  if (node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) {
+    const copy = new Array<unknown>(node.length);
+    for (let index = 0; index < node.length; index++) {
+      path.push(index);
+      copy[index] = walk(node[index], options, path);
+      path.pop();
+    }
     return copy;
   }
-  return node;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(node)) {
+    path.push(key);
+    copy[key] = walk((node as Record<string, unknown>)[key], options, path);
+    path.pop();
+  }
+  return copy;
 }
 
 function interpolateValue(value: string, options: TreeInterpolation, path: Path): string {
-  if (!value.includes('$')) return value;
   try {
     return interpolateTemplate(value, options);
   } catch (error) {
-    throw wrapTemplateError(error, value, options.file, path);
+    throw wrapTemplateError(error, value, options.file, [...path]);
   }
 }
 

@@ -5,6 +5,8 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ComposeError } from '../errors.ts';
 import { parseEnvFile } from './dotenv.ts';
+import { fastParseYaml } from './fast-yaml.ts';
+import { COMPOSE_YAML_OPTIONS } from './yaml-numbers.ts';
 import { interpolateTree } from './interpolate-tree.ts';
 import { isMapping, type Mapping } from './normalise/values.ts';
 import { readInsideRoot } from './paths.ts';
@@ -33,7 +35,8 @@ export function loadComposeProjectSync(options: LoadComposeOptions): ComposeProj
   const text = readInsideRoot(composePath, place);
   if (text === undefined) throw new ComposeError(`compose file ${composePath} not found in ${projectDir}`, { file: composePath });
   const onUnset = (name: string): void => warn(`The "${name}" variable is not set. Defaulting to a blank string.`);
-  const environment = projectEnvironment(options.environment ?? process.env, { projectDir: workingDir, rootDir, onUnset });
+  const processEnv = withoutDaemonSettings(options.environment ?? process.env);
+  const environment = projectEnvironment(processEnv, { projectDir: workingDir, rootDir, onUnset });
   const lookup = (name: string): string | undefined => environment[name];
   const doc = interpolateTree(parseComposeYaml(text, composePath), { file: composePath, lookup, onUnset }) as Mapping;
   return assembleProject(doc, {
@@ -41,6 +44,7 @@ export function loadComposeProjectSync(options: LoadComposeOptions): ComposeProj
     field: '',
     projectDir: workingDir,
     rootDir,
+    fileCache: new Map(),
     lookup,
     onUnset,
     warn,
@@ -60,9 +64,9 @@ function findDefaultComposeFile(projectDir: string, warn: (message: string) => v
 }
 
 export function parseComposeYaml(text: string, file: string): Mapping {
-  let doc: unknown;
+  let doc: unknown = fastParseYaml(text);
   try {
-    doc = parseYaml(text, { merge: true, uniqueKeys: true, maxAliasCount: 10000 });
+    if (doc === undefined) doc = parseYaml(text, COMPOSE_YAML_OPTIONS);
   } catch (error) {
     if (error instanceof YAMLParseError) throw new ComposeError(`${file}: invalid YAML: ${error.message}`, { file });
     throw error;
@@ -86,6 +90,17 @@ export function projectEnvironment(processEnv: Environment, place: EnvironmentPl
   const lookup = (name: string): string | undefined => processEnv[name];
   const fromFile = parseEnvFile(content, { file: '.env', lookup, onUnset: place.onUnset });
   return { ...fromFile, ...definedOnly(processEnv) };
+}
+
+/**
+ * The daemon's own settings (`ACCELERO_*`, among them ACCELERO_ENCRYPTION_KEY) are not stack
+ * configuration: a compose file from git must not be able to copy them into a container with
+ * `environment: [K=${ACCELERO_ENCRYPTION_KEY}]`. Every other variable behaves as in compose.
+ */
+export function withoutDaemonSettings(environment: Environment): Environment {
+  const result: Environment = {};
+  for (const [name, value] of Object.entries(environment)) if (!name.startsWith('ACCELERO_')) result[name] = value;
+  return result;
 }
 
 function definedOnly(environment: Environment): Environment {

@@ -171,5 +171,8 @@ export interface ServiceModel {
   userns_mode?: string;
   volumes_from?: string[];
   links?: string[];
+  /** File-based secrets and configs: mounted read-only at `target`. */
+  secrets?: { source: string; target: string }[];
+  configs?: { source: string; target: string }[];
   mac_address?: string;
 }

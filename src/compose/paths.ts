@@ -7,6 +7,8 @@ import { invalidValue, type ErrorPlace } from './errors.ts';
 export interface RootedPlace extends ErrorPlace {
   projectDir: string;
   rootDir: string;
+  /** Files already read during this load (200 services often share one env_file). */
+  fileCache?: Map<string, string | undefined>;
 }
 
 /** True when `path` is `root` or below it. */
@@ -21,8 +23,15 @@ export function isInside(root: string, path: string): boolean {
  */
 export function readInsideRoot(path: string, place: RootedPlace): string | undefined {
   const absolute = resolve(place.projectDir, path);
-  const root = realOrSelf(place.rootDir);
   if (!isInside(resolve(place.rootDir), absolute)) throw invalidValue(`${path} is outside the repository`, place);
+  if (place.fileCache?.has(absolute)) return place.fileCache.get(absolute);
+  const content = readChecked(path, absolute, place);
+  place.fileCache?.set(absolute, content);
+  return content;
+}
+
+function readChecked(path: string, absolute: string, place: RootedPlace): string | undefined {
+  const root = realOrSelf(place.rootDir);
   let real: string;
   try {
     real = realpathSync(absolute);

@@ -9,11 +9,13 @@ type Printable = Record<string, unknown>;
 const HEALTH_DURATIONS = ['interval', 'timeout', 'start_period', 'start_interval'] as const;
 
 export function printableService(model: ServiceModel): Printable {
-  const copy = structuredClone(model) as unknown as Printable;
+  // sortKeysDeep copies every object and list, so a shallow copy is enough to edit the top level.
+  const copy = { ...model } as unknown as Printable;
+  if (Object.keys(model.environment).length === 0) delete copy.environment;
   if (model.stop_grace_period !== undefined) copy.stop_grace_period = formatDuration(model.stop_grace_period);
   if (model.healthcheck !== undefined) copy.healthcheck = formatDurations(copy.healthcheck as Printable, HEALTH_DURATIONS);
   if (model.deploy !== undefined) copy.deploy = printableDeploy(copy.deploy as Printable);
-  return sortKeys(copy);
+  return sortKeysDeep(copy) as Printable;
 }
 
 function printableDeploy(deploy: Printable): Printable {
@@ -31,8 +33,12 @@ function formatDurations(record: Printable, keys: readonly string[]): Printable 
   return result;
 }
 
-function sortKeys(record: Printable): Printable {
-  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]]));
+/** Keys sorted at every depth, as `docker compose config` prints Go maps; list order is kept. */
+function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Printable;
+  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, sortKeysDeep(record[key])]));
 }
 
 /** `accelero config` output for the whole project. */
@@ -53,7 +59,7 @@ function printableNetwork(network: ComposeNetwork): Printable {
   if (network.external) return { ...output, external: true };
   if (network.driver !== undefined) output.driver = network.driver;
   if (Object.keys(network.driverOpts).length > 0) output.driver_opts = network.driverOpts;
-  if (network.ipam !== undefined) output.ipam = network.ipam;
+  if (network.ipam !== undefined) output.ipam = composeIpam(network.ipam);
   if (network.internal) output.internal = true;
   if (network.attachable) output.attachable = true;
   if (network.enableIpv4 !== undefined) output.enable_ipv4 = network.enableIpv4;
@@ -68,5 +74,24 @@ function printableVolume(volume: ComposeVolume): Printable {
   if (volume.driver !== undefined) output.driver = volume.driver;
   if (Object.keys(volume.driverOpts).length > 0) output.driver_opts = volume.driverOpts;
   if (Object.keys(volume.labels).length > 0) output.labels = volume.labels;
+  return output;
+}
+
+const IPAM_KEYS: Record<string, string> = {
+  Driver: 'driver',
+  Config: 'config',
+  Options: 'options',
+  Subnet: 'subnet',
+  IPRange: 'ip_range',
+  Gateway: 'gateway',
+  AuxiliaryAddresses: 'aux_addresses',
+};
+
+/** ComposeNetwork.ipam is in Engine shape for src/docker; print it back in compose spelling. */
+function composeIpam(ipam: Record<string, unknown>): Printable {
+  const output: Printable = {};
+  for (const [key, value] of Object.entries(ipam)) {
+    output[IPAM_KEYS[key] ?? key] = Array.isArray(value) ? value.map((pool) => composeIpam(pool as Record<string, unknown>)) : value;
+  }
   return output;
 }

@@ -6,9 +6,12 @@ import { primaryNetworkKey } from './normalise/service-networks.ts';
 import { defaultNetwork, normaliseNetwork, normaliseVolume, type ResourceContext } from './normalise/resources.ts';
 import { asMapping, checkKeys, fail, type Mapping } from './normalise/values.ts';
 import { buildComposeService } from './service-facts.ts';
+import { declaredFileResources, fileMounts } from './normalise/secrets.ts';
+import { referencedServices } from './engine-service-refs.ts';
+import { checkNoDependencyCycles } from './dependency-cycles.ts';
 import type { ComposeNetwork, ComposeProject, ComposeService, ComposeVolume } from './types.ts';
 
-const TOP_LEVEL_KEYS = new Set(['version', 'name', 'services', 'networks', 'volumes']);
+const TOP_LEVEL_KEYS = new Set(['version', 'name', 'services', 'networks', 'volumes', 'secrets', 'configs']);
 
 export interface ProjectInput extends ServiceContext {
   projectName: string;
@@ -23,6 +26,8 @@ export function assembleProject(doc: Mapping, input: ProjectInput): ComposeProje
   const resourceCtx: ResourceContext = { file: input.file, field: '', projectName: input.projectName, warn: input.warn };
   const networks = mapEntries(asMapping(doc.networks, { file: input.file, field: 'networks' }), (key, value) => normaliseNetwork(key, value, resourceCtx));
   const volumes = mapEntries(asMapping(doc.volumes, { file: input.file, field: 'volumes' }), (key, value) => normaliseVolume(key, value, resourceCtx));
+  const secrets = declaredFileResources(doc, 'secrets', input);
+  const configs = declaredFileResources(doc, 'configs', input);
   const rawServices = asMapping(doc.services, { file: input.file, field: 'services' });
   const enabled = Object.keys(rawServices).filter((name) => isEnabled(rawServices[name], input.profiles));
   const models = Object.fromEntries(enabled.map((name) => [name, normaliseService(name, rawServices[name], input)]));
@@ -36,10 +41,16 @@ export function assembleProject(doc: Mapping, input: ProjectInput): ComposeProje
       serviceName: name,
       networks: serviceNetworks,
       primaryNetwork: primaryNetworkKey(serviceNetworks),
+      containerOf: (service) => models[service]?.container_name ?? `${input.projectName}-${service}-1`,
       networkName: (key) => networks[key].name,
       volumeName: (key) => volumes[key].name,
+      extraMounts: [
+        ...fileMounts('secrets', model.secrets ?? [], secrets, { file: input.file, service: name, field: 'secrets' }),
+        ...fileMounts('configs', model.configs ?? [], configs, { file: input.file, service: name, field: 'configs' }),
+      ],
     });
   }
+  checkNoDependencyCycles(mapEntries(services, (_name, service) => (service as ComposeService).dependsOn), input.file);
   return { name: input.projectName, workingDir: input.projectDir, composeFile: input.file, services, networks, volumes, warnings: input.warnings };
 }
 
@@ -80,8 +91,8 @@ function checkReferences(service: string, model: ServiceModel, serviceNetworks: 
 }
 
 /**
- * depends_on plus the dependencies compose implies (`network_mode: service:x`, `volumes_from: x`,
- * `links`). A dependency on a service disabled by profiles is an error unless `required: false`.
+ * depends_on plus the dependencies compose implies (`network_mode`/`ipc`/`pid: service:x`,
+ * `volumes_from: x`, `links`). A dependency on a service disabled by profiles is an error unless `required: false`.
  */
 function resolveDependencies(
   service: string,
@@ -104,9 +115,6 @@ function resolveDependencies(
 }
 
 function impliedDependencies(model: ServiceModel): Record<string, DependencyModel> {
-  const names: string[] = [];
-  if (model.network_mode?.startsWith('service:')) names.push(model.network_mode.slice('service:'.length));
-  for (const source of model.volumes_from ?? []) if (!source.startsWith('container:')) names.push(source.split(':')[0]);
-  for (const link of model.links ?? []) names.push(link.split(':')[0]);
+  const names = referencedServices(model);
   return Object.fromEntries(names.map((name) => [name, { condition: 'service_started', required: true, restart: false }]));
 }

@@ -31,7 +31,7 @@ export function buildComposeService(model: ServiceModel, dependsOn: Record<strin
     networks: Object.keys(naming.networks),
     volumes: namedVolumeKeys(model),
     profiles: model.profiles ?? [],
-    model: printableService(model),
+    model: printableService(Object.keys(naming.networks).length > 0 ? { ...model, networks: naming.networks } : model),
     create,
     configHash: computeConfigHash(hashInput(create, model)),
   };

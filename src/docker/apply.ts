@@ -10,21 +10,24 @@ import { resolveDeploymentImages } from './apply-images.ts';
 import { removeContainer } from './containers.ts';
 import { waitForDependencies } from './dependencies.ts';
 import type { DockerGateway } from './gateway.ts';
-import { ensureResources } from './resources.ts';
+import { assertExternalsExist, ensureResources } from './resources.ts';
 import { rollBackContainers } from './rollback.ts';
 import { rollOutService } from './rollout/service.ts';
 import { progress, ReplicaFailure, type RolloutSession } from './rollout/session.ts';
 import { takeSnapshots } from './snapshots.ts';
 import type { ApplyContext, ApplyResult, Change, PlannedAction, Plan, ServiceSnapshot } from './types.ts';
 
-const DEFAULT_VERIFY_TIMEOUT_MS = 120_000;
+// Five minutes: a healthcheck with a long start_period (a JVM, a migration) must not be cut short.
+const DEFAULT_VERIFY_TIMEOUT_MS = 300_000;
 
 interface ServiceFailure { service: string; error: unknown }
 
 export async function applyPlan(gateway: DockerGateway, plan: Plan, project: ComposeProject, ctx: ApplyContext): Promise<ApplyResult> {
   const changes = describeChanges(plan);
   let session: RolloutSession;
+  const missing = { networks: plan.missingNetworks, volumes: plan.missingVolumes };
   try {
+    assertExternalsExist(ctx.stackName, project, missing);
     const images = await resolveDeploymentImages(gateway, plan, project, ctx);
     const snapshots = await takeSnapshots(gateway.docker, plan);
     await ctx.snapshots.save(ctx.deploymentId, snapshots); // before the first mutation
@@ -35,7 +38,7 @@ export async function applyPlan(gateway: DockerGateway, plan: Plan, project: Com
   }
   const imageIds = session.imageIds;
   try {
-    await ensureResources(gateway.docker, ctx.stackName, project, { networks: plan.missingNetworks, volumes: plan.missingVolumes }, gateway.logger);
+    await ensureResources(gateway.docker, ctx.stackName, project, missing, gateway.logger);
     const failures = await applyLevels(session, plan);
     const fatal = failures.find((f) => failureAction(project, f.service) !== 'continue');
     if (fatal && failureAction(project, fatal.service) === 'rollback') {
@@ -90,6 +93,7 @@ function failureAction(project: ComposeProject, service: string): 'rollback' | '
 
 async function rollBackAfter(session: RolloutSession, failure: ServiceFailure, changes: Change[]): Promise<ApplyResult> {
   const details = failureDetails(failure);
+  session.logger.warn({ stack: session.ctx.stackName, service: failure.service, deployment: session.ctx.deploymentId, err: details.error }, 'deployment failed; rolling back');
   progress(session, failure.service, 'rollback', `rolling back deployment ${session.ctx.deploymentId}: ${details.error}`);
   try {
     await rollBackContainers(session.docker, session.logger, [...session.snapshots.values()], session.ctx);

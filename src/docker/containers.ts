@@ -30,6 +30,7 @@ export async function createReplica(docker: Dockerode, spec: ReplicaSpec): Promi
     stackName: spec.stackName, project: spec.project.name, service: service.name, number: spec.number,
     configHash: service.configHash, deploymentId: spec.deploymentId, commit: spec.commit,
     image: service.image, imageId: spec.imageId,
+    workingDir: spec.project.workingDir, composeFile: spec.project.composeFile,
   });
   const endpoints = withServiceAlias(service.create.NetworkingConfig.EndpointsConfig, service.name);
   const config = { ...service.create.Config, Image: spec.image, Labels: labels };

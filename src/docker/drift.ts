@@ -8,14 +8,19 @@ import { normaliseReference } from './images-ref.ts';
 import { isJob, selectServices } from './service-rules.ts';
 import type { ActualContainer, ActualState, DriftItem } from './types.ts';
 
-export interface DriftOptions { serviceFilter?: string[] }
+export interface DriftOptions {
+  serviceFilter?: string[];
+  /** service → image id expected instead of what the tag resolves to (a rollback to a past deployment). */
+  pinnedImageIds?: Record<string, string>;
+}
 
 export function computeDrift(project: ComposeProject, actual: ActualState, opts: DriftOptions = {}): DriftItem[] {
   const selected = selectServices(project, opts.serviceFilter);
   const items: DriftItem[] = [];
   for (const service of selected) {
     const own = actual.containers.filter((c) => c.service === service.name);
-    items.push(...serviceDrift(project, service, own, actual.images));
+    const expectedId = opts.pinnedImageIds?.[service.name] ?? actual.images[service.image];
+    items.push(...serviceDrift(project, service, own, expectedId));
   }
   items.push(...undeclaredServiceDrift(project, actual.containers));
   items.push(...resourceDrift(project, actual));
@@ -32,7 +37,7 @@ export function primaryReplica(candidates: ActualContainer[], expectedName: stri
 const rank = (c: ActualContainer): number => (c.state === 'running' ? 1 : 0);
 
 function serviceDrift(
-  project: ComposeProject, service: ComposeService, own: ActualContainer[], images: Record<string, string>,
+  project: ComposeProject, service: ComposeService, own: ActualContainer[], expectedId: string | undefined,
 ): DriftItem[] {
   const items: DriftItem[] = [];
   const primaries = new Set<string>();
@@ -44,19 +49,18 @@ function serviceDrift(
       continue;
     }
     primaries.add(primary.id);
-    items.push(...replicaDrift(project, service, primary, images));
+    items.push(...replicaDrift(project, service, primary, expectedId));
   }
   for (const c of own.filter((c) => !primaries.has(c.id))) items.push(extraReplica(service.replicas, c));
   return items;
 }
 
 function replicaDrift(
-  project: ComposeProject, service: ComposeService, c: ActualContainer, images: Record<string, string>,
+  project: ComposeProject, service: ComposeService, c: ActualContainer, localId: string | undefined,
 ): DriftItem[] {
   const at = (kind: DriftItem['kind'], expected: string, actual: string, message: string): DriftItem =>
     ({ ...item(service.name, c.number, kind, expected, actual, message), containerId: c.id });
   const items: DriftItem[] = [];
-  const localId = images[service.image];
   if (normaliseReference(c.image) !== normaliseReference(service.image)) {
     items.push(at('image_mismatch', service.image, c.image, `${c.name} runs ${c.image}, git declares ${service.image}`));
   } else if (localId && localId !== c.imageId) {

@@ -31,10 +31,13 @@ export function credentialsFor(ref: string, auths: RegistryAuth[] = []): PullCre
   return { username: match.username!, password: match.password ?? '', serveraddress };
 }
 
-/** Whether pull_policy asks for a pull now. `build` and `never` never pull (Accelero does not build). */
-export function shouldPull(policy: string, present: boolean, lastPulledAt: number | undefined, now = Date.now()): boolean {
+/**
+ * Whether pull_policy asks for a pull now. `build` and `never` never pull (Accelero does not
+ * build). `recentCounts`: applyPlan skips an `always` pull the diffing step just made.
+ */
+export function shouldPull(policy: string, present: boolean, lastPulledAt: number | undefined, recentCounts = false, now = Date.now()): boolean {
   if (policy === 'never' || policy === 'build') return false;
-  if (policy === 'always') return lastPulledAt === undefined || now - lastPulledAt > RECENT_PULL_MS;
+  if (policy === 'always') return !recentCounts || lastPulledAt === undefined || now - lastPulledAt > RECENT_PULL_MS;
   const period = policyPeriodMs(policy);
   if (period !== undefined) return !present || lastPulledAt === undefined || now - lastPulledAt > period;
   return !present; // missing / if_not_present (the compose default)
@@ -80,7 +83,7 @@ export async function ensureImages(
 ): Promise<Record<string, string>> {
   const byRef = new Map<string, ComposeService>();
   for (const s of services) if (!byRef.has(s.image)) byRef.set(s.image, s);
-  const toPull = [...byRef].filter(([ref, s]) => shouldPull(s.pullPolicy, Boolean(local[ref]), opts.lastPulled.get(ref)));
+  const toPull = [...byRef].filter(([ref, s]) => shouldPull(s.pullPolicy, Boolean(local[ref]), opts.lastPulled.get(ref), true));
   await Promise.all(toPull.map(([ref, s]) => pullImage(docker, ref, s.name, opts)));
   const resolved = toPull.length > 0 ? await readLocal() : local;
   for (const [ref, s] of byRef) {

@@ -15,6 +15,8 @@ export const LABEL = {
   composeNumber: 'com.docker.compose.container-number',
   composeOneoff: 'com.docker.compose.oneoff',
   composeImage: 'com.docker.compose.image',
+  composeWorkingDir: 'com.docker.compose.project.working_dir',
+  composeConfigFiles: 'com.docker.compose.project.config_files',
   composeNetwork: 'com.docker.compose.network',
   composeVolume: 'com.docker.compose.volume',
 } as const;
@@ -38,6 +40,9 @@ export interface ContainerIdentity {
   commit: string;
   image: string;
   imageId: string;
+  /** The per-commit project directory and compose file (read by `docker compose ls`). */
+  workingDir?: string;
+  composeFile?: string;
 }
 
 /** Our labels plus compose's, over the user's (compose's own labels win a clash, COMPOSE.md c). */
@@ -56,6 +61,8 @@ export function containerLabels(user: Record<string, string>, id: ContainerIdent
     [LABEL.composeNumber]: String(id.number),
     [LABEL.composeOneoff]: 'False',
     [LABEL.composeImage]: id.imageId,
+    ...(id.workingDir ? { [LABEL.composeWorkingDir]: id.workingDir } : {}),
+    ...(id.composeFile ? { [LABEL.composeConfigFiles]: id.composeFile } : {}),
   };
 }
 

@@ -8,6 +8,14 @@ import { engine, statusCode, wrapEngineError } from './engine-errors.ts';
 import { resourceLabels } from './labels.ts';
 import type { Logger } from './logger.ts';
 
+/** Fails, before anything is changed, when an external network or volume the project needs is absent. */
+export function assertExternalsExist(stackName: string, project: ComposeProject, missing: { networks: string[]; volumes: string[] }): void {
+  const network = Object.values(project.networks).find((n) => n.external && missing.networks.includes(n.name));
+  if (network) throw externalMissing(stackName, 'network', network.name);
+  const volume = Object.values(project.volumes).find((v) => v.external && missing.volumes.includes(v.name));
+  if (volume) throw externalMissing(stackName, 'volume', volume.name);
+}
+
 /** `missing` names the Docker names the plan found absent (Plan.missingNetworks / missingVolumes). */
 export async function ensureResources(
   docker: Dockerode, stackName: string, project: ComposeProject, missing: { networks: string[]; volumes: string[] }, logger: Logger,

@@ -6,21 +6,25 @@ import type Dockerode from 'dockerode';
 import { DockerError, errorMessage } from '../errors.ts';
 import { engine } from './engine-errors.ts';
 import { bringBack, removeContainer } from './containers.ts';
-import { LABEL } from './labels.ts';
+import { LABEL, NEXT_MARKER } from './labels.ts';
 import type { Logger } from './logger.ts';
 import { createFromSnapshot } from './snapshots.ts';
 import type { ProgressEvent, ServiceSnapshot } from './types.ts';
 
 export interface RollbackContext {
   stackName: string;
-  deploymentId: string;
+  /**
+   * The failed deployment: every container it created is removed. Without it (an old
+   * recovery path) only the containers holding a snapshot's name or a temporary name go.
+   */
+  deploymentId?: string;
   onProgress?: (event: ProgressEvent) => void;
 }
 
 export async function rollBackContainers(
   docker: Dockerode, logger: Logger, snapshots: ServiceSnapshot[], ctx: RollbackContext,
 ): Promise<void> {
-  await removeDeploymentContainers(docker, ctx);
+  await removeReplacements(docker, snapshots, ctx);
   const failures: string[] = [];
   for (const snapshot of snapshots) {
     try {
@@ -31,17 +35,24 @@ export async function rollBackContainers(
     }
   }
   if (failures.length > 0) {
-    throw new DockerError(`stack ${ctx.stackName}: rollback of deployment ${ctx.deploymentId} incomplete: ${failures.join('; ')}`, 'rollback_failed');
+    throw new DockerError(`stack ${ctx.stackName}: rollback of deployment ${ctx.deploymentId ?? '(unknown)'} incomplete: ${failures.join('; ')}`, 'rollback_failed');
   }
 }
 
-/** The containers this deployment created carry its id in `accelero.deployment`. */
-async function removeDeploymentContainers(docker: Dockerode, ctx: RollbackContext): Promise<void> {
+/**
+ * The containers this deployment created carry its id in `accelero.deployment`; any other
+ * container that now holds a snapshot's name, or a temporary start-first name, replaced one.
+ */
+async function removeReplacements(docker: Dockerode, snapshots: ServiceSnapshot[], ctx: RollbackContext): Promise<void> {
   const where = { stack: ctx.stackName };
-  const created = await engine('listing the containers of the failed deployment', where, () => docker.listContainers({
-    all: true,
-    filters: { label: [`${LABEL.stack}=${ctx.stackName}`, `${LABEL.deployment}=${ctx.deploymentId}`] },
+  const all = await engine('listing the containers of the failed deployment', where, () => docker.listContainers({
+    all: true, filters: { label: [`${LABEL.stack}=${ctx.stackName}`] },
   }));
+  const kept = new Set(snapshots.map((s) => s.containerId));
+  const names = new Set(snapshots.map((s) => s.containerName));
+  const created = all.filter((c) => !kept.has(c.Id) && (
+    (ctx.deploymentId !== undefined && c.Labels[LABEL.deployment] === ctx.deploymentId)
+    || c.Names.some((n) => names.has(n.replace(/^\//, '')) || n.includes(NEXT_MARKER))));
   for (const c of created) {
     const service = c.Labels[LABEL.service] ?? '';
     ctx.onProgress?.({ service, step: 'rollback', message: `removing ${c.Names[0]?.replace(/^\//, '')} of the failed deployment` });

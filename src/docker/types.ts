@@ -145,7 +145,7 @@ export interface ApplyContext {
   onProgress?: (event: ProgressEvent) => void;
   /** Image ids to run instead of resolving the references (a rollback to a past deployment). */
   pinnedImageIds?: Record<string, string>;
-  /** Upper bound for one service's verification (guards hangs); default 120 s. */
+  /** Upper bound for one replica's verification and for a depends_on wait (guards hangs); default 300 s. */
   verifyTimeoutMs?: number;
 }
 

@@ -25,7 +25,7 @@ type Kind = 'hostKey' | 'auth' | 'notFound' | 'refNotFound' | 'network';
 const PATTERNS: ReadonlyArray<[Kind, RegExp]> = [
   ['hostKey', /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No \w+ host key is known/i],
   ['auth', /Authentication failed|could not read (Username|Password)|terminal prompts disabled|Permission denied \(|returned error: 40[13]|HTTP Basic: Access denied|invalid credentials|Invalid username or password/i],
-  ['notFound', /Repository not found|repository '[^']*' not found|does not appear to be a git repository|returned error: 404|project you were looking for could not be found|No such file or directory|not a git repository/i],
+  ['notFound', /Repository not found|repository '[^']*' not found|does not appear to be a git repository|returned error: 404|project you were looking for could not be found/i],
   ['refNotFound', /couldn't find remote ref|not our ref|unadvertised object|invalid object name|unknown revision|bad object|reference is not a tree/i],
   ['network', /Could not resolve host|Connection refused|Failed to connect|timed out|Network is unreachable|No route to host|early EOF|Connection reset|unexpected disconnect|returned error: 5\d\d|ssh: connect to host|Could not read from remote repository|block timeout|RPC failed|gnutls_handshake|SSL/i],
 ];
@@ -77,4 +77,12 @@ export function classifyGitError(error: unknown, ctx: ErrorContext): GitError {
     default:
       return new GitCommandError(message);
   }
+}
+
+const MIRROR_DAMAGE =
+  /not a git repository|not in a git directory|bad object refs\/|did not send all necessary objects|corrupt|loose object|packfile|index-pack failed|unable to read|bad config|cannot lock ref|unable to (write|create)|missing (blob|tree|commit)/i;
+
+/** Git output that blames the local mirror (broken objects, refs or config), not the server. */
+export function isMirrorDamage(error: unknown): boolean {
+  return MIRROR_DAMAGE.test(rawMessage(error));
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ValidationError } from '../errors.ts';
 import type { GitCredentials } from './types.ts';
 import { urlKind } from './redact.ts';
 
@@ -45,7 +46,16 @@ export async function prepareAuth(url: string, credentials: GitCredentials | und
   return NO_AUTH;
 }
 
+/** A line break would let a value inject extra fields into git's credential protocol. */
+function checkCredentialValue(value: string | undefined, field: string): void {
+  if (value !== undefined && /[\0\r\n]/.test(value)) {
+    throw new ValidationError(`${field} must not contain line breaks or NUL bytes`, field);
+  }
+}
+
 function httpAuth(credentials: GitCredentials): GitAuth {
+  checkCredentialValue(credentials.username, 'repo_username');
+  checkCredentialValue(credentials.token, 'repo_token');
   return {
     config: [`credential.helper=${HELPER}`],
     env: { ACCELERO_GIT_USERNAME: credentials.username || 'x-access-token', ACCELERO_GIT_TOKEN: credentials.token ?? '' },

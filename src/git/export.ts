@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { baseGitEnv } from './run-git.ts';
+import { extractTar, type ArchiveCache } from './archive-cache.ts';
 
-// Per-commit exports: `<dataDir>/<stack>/<commit>/` holds the files of one commit (no .git).
+// Per-commit exports: `<dataDir>/<stack>/<commit>/` holds the files of one commit (no .git),
+// as `git archive` writes them (export-ignore and export-subst attributes apply).
 // A small state file remembers which commits were exported most recently, so rollbacks find
 // the last few and older ones can be removed.
 
@@ -34,41 +34,28 @@ export async function isDirectory(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isDirectory(), () => false);
 }
 
-/** `git archive <commit> | tar -x -C <dir>`: plain files, attributes like export-ignore honoured. */
-function archiveInto(mirrorDir: string, commit: string, dir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const git = spawn('git', ['--git-dir', mirrorDir, 'archive', '--format=tar', commit], { env: baseGitEnv() });
-    const tar = spawn('tar', ['-x', '--no-same-owner', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    git.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    tar.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    git.stdout.pipe(tar.stdin);
-    const codes: Array<number | null> = [];
-    const done = (code: number | null) => {
-      codes.push(code);
-      if (codes.length < 2) return;
-      if (codes.every((c) => c === 0)) resolve();
-      else reject(new Error(`git archive ${commit} failed: ${stderr.trim()}`));
-    };
-    git.on('error', reject);
-    tar.on('error', reject);
-    git.on('close', done);
-    tar.on('close', done);
-  });
+/** Extracts the commit's tar into `dir`; writes the tar again once if it vanished meanwhile. */
+async function archiveInto(archives: ArchiveCache, commit: string, dir: string): Promise<void> {
+  try {
+    await extractTar(await archives.tarFor(commit), dir);
+  } catch {
+    archives.forget(commit);
+    await extractTar(await archives.tarFor(commit), dir);
+  }
 }
 
 /**
  * Exports the commit into `<stackDir>/<commit>` unless it is already there. Writes into a
  * temp directory first and renames it, so a crash never leaves a half-exported commit.
  */
-export async function exportCommit(mirrorDir: string, stackDir: string, commit: string): Promise<string> {
+export async function exportCommit(archives: ArchiveCache, stackDir: string, commit: string): Promise<string> {
   const target = join(stackDir, commit);
   if (await isDirectory(target)) return target;
   await mkdir(stackDir, { recursive: true });
   const tmp = join(stackDir, `.tmp-${commit}-${process.pid}-${Date.now()}`);
   await mkdir(tmp);
   try {
-    await archiveInto(mirrorDir, commit, tmp);
+    await archiveInto(archives, commit, tmp);
     await rename(tmp, target);
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
@@ -78,13 +65,22 @@ export async function exportCommit(mirrorDir: string, stackDir: string, commit: 
   return target;
 }
 
-/** Records `commit` as the most recent export and removes exports beyond the newest `keep`. */
-export async function recordExport(stackDir: string, commit: string, keep: number): Promise<void> {
+export interface RetentionPolicy {
+  /** How many of the most recent exports to keep. */
+  keep: number;
+  /** Commits kept whatever their age: the deployed one, whose files containers bind-mount. */
+  retain?: readonly string[];
+}
+
+/** Records `commit` as the most recent export and removes exports the policy does not keep. */
+export async function recordExport(stackDir: string, commit: string, policy: RetentionPolicy): Promise<void> {
   const state = await readExportState(stackDir);
-  const commits = [commit, ...state.commits.filter((c) => c !== commit)];
-  const kept = commits.slice(0, Math.max(1, keep));
+  const recent = [commit, ...state.commits.filter((c) => c !== commit)];
+  const entries = await readdir(stackDir);
+  const retained = (policy.retain ?? []).filter((c) => recent.includes(c) || entries.includes(c));
+  const kept = [...new Set([...recent.slice(0, Math.max(1, policy.keep)), ...retained])];
   await writeExportState(stackDir, { commits: kept });
-  for (const entry of await readdir(stackDir)) {
+  for (const entry of entries) {
     const stale = (COMMIT_DIR.test(entry) && !kept.includes(entry)) || entry.startsWith('.tmp-');
     if (stale) await rm(join(stackDir, entry), { recursive: true, force: true });
   }

@@ -1,61 +1,22 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { describe, type ErrorContext } from './classify-error.ts';
+import { errorMessage } from '../errors.ts';
+import { describe, isMirrorDamage, type ErrorContext } from './classify-error.ts';
 import { prepareAuth, secretsOf, type GitAuth } from './credentials.ts';
-import { ComposeFileNotFoundError, GitRefNotFoundError } from './errors.ts';
+import { ComposeFileNotFoundError, GitCommandError, GitRefNotFoundError } from './errors.ts';
 import { exportCommit, isDirectory, readExportState, recordExport } from './export.ts';
 import { KeyedLock } from './keyed-lock.ts';
+import { Limiter } from './limiter.ts';
 import { lsRemote, TtlPromiseCache, type RemoteRefs } from './ls-remote.ts';
-import { Mirror } from './mirror.ts';
+import { Mirror, mirrorName } from './mirror.ts';
+import { redactUrl } from './redact.ts';
+import type { GitCommandContext } from './run-git.ts';
 import { resolveInside } from './path-safety.ts';
 import { commitFor, isFullSha, refTarget, type RefTarget } from './ref-target.ts';
 import { withGitRetry, type RetryPolicy } from './retry.ts';
 import { checkStackName, normaliseSource, type NormalisedSource } from './source-spec.ts';
-import type { GitSource, SourceRevision, SourceSpec } from './types.ts';
-
-/** Pino-compatible subset; Accelero passes its pino logger. */
-export interface GitLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
-
-export interface GitSourceOptions {
-  /** STACKS_DATA_DIR: exports go to `<dataDir>/<stack>/<commit>/`. */
-  dataDir: string;
-  /** Bare mirrors; default `<dataDir>/.mirrors`. */
-  mirrorsDir?: string;
-  logger?: GitLogger;
-  /** Exports kept per stack for rollback (default 5). */
-  keepCommits?: number;
-  /** How long one ls-remote answer serves every stack on that repository (default 10 s). */
-  lsRemoteTtlMs?: number;
-  /** Retries of transient failures (default 3) and the first backoff (default 500 ms). */
-  retries?: number;
-  retryMinTimeoutMs?: number;
-  /** Kill a git command that prints nothing for this long (default 120 s). */
-  commandTimeoutMs?: number;
-  /** Repack a mirror once this many packs pile up (default 10). */
-  maxPacks?: number;
-}
-
-export interface ResolveOptions {
-  /**
-   * Epoch ms: use no ls-remote answer obtained before this instant. A webhook handler passes
-   * the time the push arrived; all stacks resolving that push still share one ls-remote.
-   */
-  refreshAfter?: number;
-}
-
-export interface GitSourceStats {
-  lsRemotes: number;
-  fetches: number;
-}
-
-export interface AcceleroGitSource extends GitSource {
-  resolve(spec: SourceSpec, options?: ResolveOptions): Promise<SourceRevision>;
-  stats(): GitSourceStats;
-}
+import type { SourceRevision, SourceSpec } from './types.ts';
+import type { AcceleroGitSource, GitLogger, GitSourceOptions, GitSourceStats, ResolveOptions } from './source-api.ts';
 
 const SILENT: GitLogger = { debug() {}, info() {}, warn() {} };
 
@@ -76,6 +37,7 @@ export class MirroredGitSource implements AcceleroGitSource {
   private readonly refsCache: TtlPromiseCache<RemoteRefs>;
   private readonly mirrors = new Map<string, Mirror>();
   private readonly stackLock = new KeyedLock();
+  private readonly exportLimit: Limiter;
   private lsRemoteCount = 0;
 
   constructor(private readonly options: GitSourceOptions) {
@@ -85,6 +47,7 @@ export class MirroredGitSource implements AcceleroGitSource {
     this.keepCommits = options.keepCommits ?? 5;
     this.policy = { retries: options.retries ?? 3, minTimeoutMs: options.retryMinTimeoutMs ?? 500 };
     this.refsCache = new TtlPromiseCache({ ttlMs: options.lsRemoteTtlMs ?? 10_000 });
+    this.exportLimit = new Limiter(options.exportConcurrency ?? 4);
   }
 
   stats(): GitSourceStats {
@@ -98,18 +61,31 @@ export class MirroredGitSource implements AcceleroGitSource {
     const refs = await this.remoteRefs(job, options.refreshAfter);
     const commit = commitFor(job.target, refs);
     if (!commit) throw this.refNotFound(job);
-    return this.stackLock.run(spec.stack, () => this.deliver(job, commit));
+    return this.stackLock.run(spec.stack, () => this.deliver(job, commit, options.retain));
   }
 
-  async checkout(spec: SourceSpec, commit: string): Promise<SourceRevision> {
+  async checkout(spec: SourceSpec, commit: string, options: Pick<ResolveOptions, 'retain'> = {}): Promise<SourceRevision> {
     const job = this.job(spec);
     if (!isFullSha(commit)) throw new GitRefNotFoundError(describe(job.ctx, `"${commit}" is not a full commit sha`));
-    return this.stackLock.run(spec.stack, () => this.deliver(job, commit.toLowerCase()));
+    return this.stackLock.run(spec.stack, () => this.deliver(job, commit.toLowerCase(), options.retain));
   }
 
   async forget(stack: string): Promise<void> {
     checkStackName(stack);
     await this.stackLock.run(stack, () => rm(this.stackDir(stack), { recursive: true, force: true }));
+  }
+
+  async pruneMirrors(urlsInUse: readonly string[]): Promise<string[]> {
+    const keep = new Set(urlsInUse.map((url) => mirrorName(normaliseSource({ stack: 'prune', url, composePath: '.' }).url)));
+    const entries = await readdir(this.mirrorsDir).catch(() => [] as string[]);
+    const removed: string[] = [];
+    for (const entry of entries.filter((e) => e.endsWith('.git') && !keep.has(e))) {
+      const dir = join(this.mirrorsDir, entry);
+      for (const [url, mirror] of this.mirrors) if (mirror.dir === dir) this.mirrors.delete(url);
+      await rm(dir, { recursive: true, force: true });
+      removed.push(dir);
+    }
+    return removed;
   }
 
   private job(spec: SourceSpec): Job {
@@ -123,7 +99,12 @@ export class MirroredGitSource implements AcceleroGitSource {
   private mirrorFor(url: string): Mirror {
     let mirror = this.mirrors.get(url);
     if (!mirror) {
-      mirror = new Mirror(url, { mirrorsDir: this.mirrorsDir, maxPacks: this.options.maxPacks ?? 10, timeoutMs: this.options.commandTimeoutMs });
+      mirror = new Mirror(url, {
+        mirrorsDir: this.mirrorsDir,
+        maxPacks: this.options.maxPacks ?? 10,
+        timeoutMs: this.options.commandTimeoutMs,
+        onRecreate: (reason) => this.log.warn({ url: redactUrl(url), reason }, 'git mirror damaged, creating it again'),
+      });
       this.mirrors.set(url, mirror);
     }
     return mirror;
@@ -141,14 +122,14 @@ export class MirroredGitSource implements AcceleroGitSource {
         this.withAuth(job, (auth) => {
           this.lsRemoteCount += 1;
           this.log.debug({ stack: job.spec.stack, url: job.source.displayUrl }, 'git ls-remote');
-          return lsRemote(job.source.url, { cwd: this.mirrorsDir, ...this.authContext(auth) });
+          return lsRemote(job.source.url, this.authContext(auth));
         }),
       refreshAfter,
     );
   }
 
-  private authContext(auth: GitAuth) {
-    return { config: auth.config, env: auth.env, timeoutMs: this.options.commandTimeoutMs };
+  private authContext(auth: GitAuth): GitCommandContext {
+    return { cwd: this.mirrorsDir, config: auth.config, env: auth.env, timeoutMs: this.options.commandTimeoutMs };
   }
 
   /** Prepares credentials, runs the operation with retries, and always removes temp key files. */
@@ -172,8 +153,9 @@ export class MirroredGitSource implements AcceleroGitSource {
   }
 
   /** Exports the commit for the stack unless it is the one exported last (then: no git work). */
-  private async deliver(job: Job, commit: string): Promise<SourceRevision> {
+  private async deliver(job: Job, commit: string, retain: readonly string[] = []): Promise<SourceRevision> {
     const stackDir = this.stackDir(job.spec.stack);
+    const started = performance.now();
     const previous = (await readExportState(stackDir)).commits[0];
     const directory = join(stackDir, commit);
     if (previous === commit && (await isDirectory(directory))) {
@@ -181,12 +163,15 @@ export class MirroredGitSource implements AcceleroGitSource {
     }
     if (!(await isDirectory(directory))) {
       await this.ensureCommit(job, commit);
-      await exportCommit(job.mirror.dir, stackDir, commit);
+      await this.exportLimit.run(() => exportCommit(job.mirror.archives, stackDir, commit)).catch((error: unknown) => {
+        throw new GitCommandError(describe(job.ctx, `export of commit ${commit} failed`) + `: ${errorMessage(error)}`);
+      });
     }
     const revision = this.revision(job, commit, directory, await this.changedSince(job, previous, commit), false);
     await this.checkComposeFile(job, revision);
-    await recordExport(stackDir, commit, this.keepCommits);
-    this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, ref: job.target.label, commit }, 'git exported commit');
+    await recordExport(stackDir, commit, { keep: this.keepCommits, retain });
+    const durationMs = Math.round(performance.now() - started);
+    this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, ref: job.target.label, commit, durationMs }, 'git exported commit');
     return revision;
   }
 
@@ -209,20 +194,38 @@ export class MirroredGitSource implements AcceleroGitSource {
     }
   }
 
-  /** Makes sure the mirror holds the commit, fetching at most once for all stacks waiting on it. */
+  /** A fetch that fails because the mirror is damaged: recreate the mirror (a cache) and fetch once more. */
+  private async fetchRepairing(mirror: Mirror, ctx: GitCommandContext): Promise<boolean> {
+    try {
+      return await mirror.fetch(ctx);
+    } catch (error) {
+      if (!isMirrorDamage(error)) throw error;
+      await mirror.recreate(errorMessage(error));
+      return mirror.fetch(ctx);
+    }
+  }
+
+  /**
+   * Makes sure the mirror holds the commit, fetching at most once for all stacks waiting on
+   * it: first all branches and tags, then (a pin no branch contains) the commit by its id.
+   */
   private async ensureCommit(job: Job, commit: string): Promise<void> {
     const { mirror } = job;
     if (await mirror.hasCommit(commit)) return;
-    await mirror.settled();
-    for (let round = 0; round < 2; round += 1) {
-      if (await mirror.hasCommit(commit)) return;
-      await this.withAuth(job, (auth) => mirror.fetch(this.authContext(auth)));
-      this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, fetches: mirror.fetchCount }, 'git fetched mirror');
-    }
-    if (await mirror.hasCommit(commit)) return;
-    if (job.target.kind === 'commit' || isFullSha(commit)) {
-      await this.withAuth(job, (auth) => mirror.fetchCommit(this.authContext(auth), commit)).catch(() => {});
-      if (await mirror.hasCommit(commit)) return;
+    const fetches = [(ctx: GitCommandContext) => this.fetchRepairing(mirror, ctx), (ctx: GitCommandContext) => mirror.fetchCommit(ctx, commit)];
+    for (const fetch of fetches) {
+      // A fetch we only joined may have begun before this commit was pushed: then one more.
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const since = performance.now();
+        const started = await this.withAuth(job, (auth) => fetch(this.authContext(auth))).catch((error: unknown) => {
+          if (error instanceof GitRefNotFoundError) return true; // server refuses that id: try no further
+          throw error;
+        });
+        const durationMs = Math.round(performance.now() - since);
+        this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, joined: !started, durationMs }, 'git fetched mirror');
+        if (await mirror.hasCommit(commit)) return;
+        if (started) break;
+      }
     }
     throw new GitRefNotFoundError(describe(job.ctx, `commit ${commit} not found in the repository`));
   }

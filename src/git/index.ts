@@ -1,11 +1,12 @@
 // The git layer: bare mirrors, cheap change detection, per-commit exports.
-import { MirroredGitSource, type AcceleroGitSource, type GitSourceOptions } from './git-source.ts';
+import { MirroredGitSource } from './git-source.ts';
+import type { AcceleroGitSource, GitSourceOptions } from './source-api.ts';
 
 export function createGitSource(options: GitSourceOptions): AcceleroGitSource {
   return new MirroredGitSource(options);
 }
 
-export type { AcceleroGitSource, GitLogger, GitSourceOptions, GitSourceStats, ResolveOptions } from './git-source.ts';
+export type { AcceleroGitSource, GitLogger, GitSourceOptions, GitSourceStats, ResolveOptions } from './source-api.ts';
 export type { GitCredentials, GitSource, SourceRevision, SourceSpec } from './types.ts';
 export * from './errors.ts';
 export { redactUrl } from './redact.ts';

@@ -50,6 +50,7 @@ export class TtlPromiseCache<T> {
   get(key: string, load: () => Promise<T>, notBefore?: number): Promise<T> {
     const hit = this.entries.get(key);
     if (hit && this.usable(hit, notBefore)) return hit.promise;
+    this.dropExpired();
     const entry: Entry<T> = { promise: load(), startedAt: this.now() };
     const settle = () => {
       if (this.entries.get(key) === entry) entry.settledAt = this.now();
@@ -62,6 +63,18 @@ export class TtlPromiseCache<T> {
   private usable(entry: Entry<T>, notBefore: number | undefined): boolean {
     if (notBefore !== undefined && entry.startedAt < notBefore) return false;
     return entry.settledAt === undefined || this.now() - entry.settledAt < this.options.ttlMs;
+  }
+
+  /** Keeps the map from growing with every credential rotation over months of uptime. */
+  private dropExpired(): void {
+    if (this.entries.size < 256) return;
+    for (const [key, entry] of this.entries) {
+      if (entry.settledAt !== undefined && this.now() - entry.settledAt >= this.options.ttlMs) this.entries.delete(key);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 
   delete(key: string): void {

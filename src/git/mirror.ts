@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ArchiveCache } from './archive-cache.ts';
 import { runGit, type GitCommandContext } from './run-git.ts';
 
 // One bare mirror per repository URL, shared by every stack on it. The mirror has no
@@ -12,6 +13,8 @@ export interface MirrorOptions {
   /** Repack once this many packs pile up (git's gc.autoPackLimit). */
   maxPacks: number;
   timeoutMs?: number;
+  /** Told when a broken mirror is deleted and created again (it is only a cache). */
+  onRecreate?: (reason: string) => void;
 }
 
 const FETCH_ALL = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
@@ -29,17 +32,23 @@ export function mirrorName(url: string): string {
 
 export class Mirror {
   readonly dir: string;
+  readonly archives: ArchiveCache;
   private ready?: Promise<void>;
   private fetching?: Promise<void>;
   /** Number of fetches actually run against the server (for logs and tests). */
   fetchCount = 0;
+  /** Commits seen in the mirror: objects do not vanish while reachable, so ask git once. */
+  private readonly knownCommits = new Set<string>();
+  /** Stacks on one repository move between the same two commits: diff each pair once. */
+  private readonly diffs = new Map<string, Promise<string[]>>();
 
   constructor(readonly url: string, private readonly options: MirrorOptions) {
     this.dir = join(options.mirrorsDir, mirrorName(url));
+    this.archives = new ArchiveCache(this.dir, join(this.dir, 'accelero-archives'));
   }
 
   private local(extra: Partial<GitCommandContext> = {}): GitCommandContext {
-    return { cwd: this.dir, timeoutMs: this.options.timeoutMs, ...extra };
+    return { timeoutMs: this.options.timeoutMs, ...extra, cwd: this.dir };
   }
 
   /** Creates the bare repository once; re-applies its settings on every start (idempotent). */
@@ -51,10 +60,35 @@ export class Mirror {
     return this.ready;
   }
 
+  /** Opens the mirror; one that git cannot read any more is deleted and created again. */
   private async init(): Promise<void> {
+    try {
+      await this.open();
+    } catch (error) {
+      this.options.onRecreate?.((error as Error).message);
+      await this.wipe();
+      await this.open();
+    }
+  }
+
+  /** For a fetch that failed in a way only a damaged mirror explains: start from empty. */
+  recreate(reason: string): Promise<void> {
+    this.options.onRecreate?.(reason);
+    this.ready = this.wipe().then(() => this.open());
+    return this.ensure();
+  }
+
+  private async wipe(): Promise<void> {
+    this.knownCommits.clear();
+    this.diffs.clear();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private async open(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const exists = await access(join(this.dir, 'HEAD')).then(() => true, () => false);
     if (!exists) await runGit(['init', '--bare', '--quiet'], this.local());
+    else await this.removeStaleLocks();
     // Every fetch keeps its pack (no loose objects), and `gc --auto` folds packs together
     // once they pile up: the mirror stays compact without a full repack per fetch.
     for (const [key, value] of [
@@ -66,37 +100,61 @@ export class Mirror {
       await runGit(['config', key, value], this.local());
     }
     await writeFile(join(this.dir, 'description'), `Accelero mirror of ${this.url}\n`);
+    await this.archives.reset();
+  }
+
+  /**
+   * A git killed mid-fetch (OOM, power loss, kill -9 of the daemon) leaves `*.lock` files
+   * that make every later fetch fail. Only this process uses the mirror and it has not run
+   * a command in it yet, so any lock found now is stale.
+   */
+  private async removeStaleLocks(): Promise<void> {
+    const entries = await readdir(this.dir, { recursive: true, withFileTypes: true });
+    for (const entry of entries) {
+      if (!entry.isFile() || !entry.name.endsWith('.lock')) continue;
+      await rm(join(entry.parentPath ?? entry.path, entry.name), { force: true });
+    }
   }
 
   async hasCommit(commit: string): Promise<boolean> {
+    if (this.knownCommits.has(commit)) return true;
     await this.ensure();
     try {
       await runGit(['cat-file', '-e', `${commit}^{commit}`], this.local());
+      this.remember(this.knownCommits, commit, true);
       return true;
     } catch {
       return false;
     }
   }
 
+  /** Bounded memo: drops the oldest entries so a long-running daemon does not grow. */
+  private remember<K, V>(memo: Set<K> | Map<K, V>, key: K, value: V): void {
+    if (memo.size >= 256) memo.delete(memo.keys().next().value as K);
+    if (memo instanceof Map) memo.set(key, value);
+    else memo.add(key);
+  }
+
   /**
-   * Fetches all branches and tags. Callers that arrive while a fetch runs join it rather
-   * than starting their own: that is what keeps N stacks on one repository at one fetch.
+   * Fetches all branches and tags (or the given refspecs). Callers that arrive while a fetch
+   * runs join it rather than starting their own: that keeps N stacks on one repository at
+   * one fetch. Resolves to true when this call started the fetch, false when it joined one.
    */
-  fetch(auth: Partial<GitCommandContext>, refspecs: readonly string[] = FETCH_ALL): Promise<void> {
-    if (this.fetching) return this.fetching;
+  async fetch(auth: Partial<GitCommandContext>, refspecs: readonly string[] = FETCH_ALL): Promise<boolean> {
+    if (this.fetching) {
+      await this.fetching;
+      return false;
+    }
     this.fetching = this.runFetch(auth, refspecs).finally(() => {
       this.fetching = undefined;
     });
-    return this.fetching;
+    await this.fetching;
+    return true;
   }
 
-  /** Waits for a fetch in progress, if any (never fails). */
-  async settled(): Promise<void> {
-    await this.fetching?.catch(() => {});
-  }
-
-  get busy(): boolean {
-    return this.fetching !== undefined;
+  /** Fetches one commit by id (a pin that no branch or tag contains), kept under refs/accelero/. */
+  fetchCommit(auth: Partial<GitCommandContext>, commit: string): Promise<boolean> {
+    return this.fetch(auth, [`+${commit}:refs/accelero/pinned/${commit}`]);
   }
 
   private async runFetch(auth: Partial<GitCommandContext>, refspecs: readonly string[]): Promise<void> {
@@ -105,17 +163,29 @@ export class Mirror {
     // Pruning only makes sense for the whole-namespace refspecs; a single pinned sha has none.
     const prune = refspecs === FETCH_ALL ? ['--prune'] : [];
     await runGit(['fetch', '--quiet', ...prune, '--no-tags', '--no-auto-gc', '--', this.url, ...refspecs], this.local(auth));
-    await runGit(['gc', '--auto', '--quiet'], this.local());
+    await this.compact();
   }
 
-  /** Fetches one commit by id (a pin that no branch or tag contains), kept under refs/accelero/. */
-  fetchCommit(auth: Partial<GitCommandContext>, commit: string): Promise<void> {
-    return this.fetch(auth, [`+${commit}:refs/accelero/pinned/${commit}`]);
+  /**
+   * Fetches keep their packs (no loose objects), so the pack count is what grows; counting
+   * them here spares a `git gc --auto` process on every fetch that has nothing to fold.
+   */
+  private async compact(): Promise<void> {
+    const packs = (await readdir(join(this.dir, 'objects', 'pack')).catch(() => [])).filter((f) => f.endsWith('.pack'));
+    if (packs.length > this.options.maxPacks) await runGit(['gc', '--auto', '--quiet'], this.local());
   }
 
   /** Files changed between two commits (both must be in the mirror). */
-  async changedPaths(from: string, to: string): Promise<string[]> {
-    const out = await runGit(['diff', '--name-only', '--no-renames', '-z', from, to, '--'], this.local());
-    return out.split('\0').filter((p) => p.length > 0);
+  changedPaths(from: string, to: string): Promise<string[]> {
+    const key = `${from}..${to}`;
+    let diff = this.diffs.get(key);
+    if (!diff) {
+      diff = runGit(['diff', '--name-only', '--no-renames', '-z', from, to, '--'], this.local()).then((out) =>
+        out.split('\0').filter((p) => p.length > 0),
+      );
+      diff.catch(() => this.diffs.delete(key));
+      this.remember(this.diffs, key, diff);
+    }
+    return diff.then((paths) => [...paths]);
   }
 }

@@ -66,6 +66,7 @@ describe('crash safety of a deploy', () => {
   });
 
   test('the restart recovers the deployment as interrupted and converges to git', async () => {
+    await daemon.kill();
     daemon = await startDaemon({ dataDir });
     const recovered = await eventually(async () => (await deployments()).find((d) => d.id === interruptedId && d.status === 'interrupted'), 'the recovery');
     assert.equal(recovered.status, 'interrupted');

@@ -44,6 +44,11 @@ describe('computeDrift', () => {
     assert.match(items[0]!.message, /now resolves to bbb/);
   });
 
+  it('compares with the pinned image id of a rollback instead of what the tag resolves to', () => {
+    const state = actual([container('web'), container('migrate')], { 'accelero-test/web:v1': 'sha256:bbb' });
+    assert.deepEqual(computeDrift(project, state, { pinnedImageIds: { web: ID, migrate: ID } }), []);
+  });
+
   it('reports a different config hash as config_changed', () => {
     assert.deepEqual(kinds(actual([container('web', { configHash: 'old' }), container('migrate')])), ['web:config_changed']);
   });

@@ -32,6 +32,12 @@ describe('image references and pulls', () => {
     assert.equal(shouldPull('every_12h', true, Date.now() - 3_600_000), false);
   });
 
+  it('pulls under always every time, except that apply reuses a pull the diffing step just made', () => {
+    assert.equal(shouldPull('always', true, Date.now() - 1_000), true);
+    assert.equal(shouldPull('always', true, Date.now() - 1_000, true), false);
+    assert.equal(shouldPull('always', true, Date.now() - 120_000, true), true);
+  });
+
   it('maps references to local image ids through RepoTags', () => {
     const ids = matchImages(['nginx', 'app:v1'], [{ Id: 'sha256:n', RepoTags: ['nginx:latest'] }, { Id: 'sha256:a', RepoTags: ['app:v1'] }] as never);
     assert.deepEqual(ids, { nginx: 'sha256:n', 'app:v1': 'sha256:a' });

@@ -44,6 +44,18 @@ describe('rollouts and rollbacks on the real engine', { timeout: 180_000 }, () =
     assert.equal(web?.Names[0], `/${stack}-web-1`);
   });
 
+  it('replaces the replicas of a start-first service one at a time without ever dropping below their count', async () => {
+    const stack = newStack('replicas');
+    const v1 = buildProject(stack, { web: healthyWeb('accelero-test/web:v1', { replicas: 2, update: { parallelism: 1 } }) });
+    assert.equal((await reconcile(stack, v1)).result.status, 'completed');
+    const v2 = buildProject(stack, { web: healthyWeb('accelero-test/web:v2', { replicas: 2, update: { parallelism: 1 } }) });
+    const { result, samples } = await sampleWhile(stack, reconcile(stack, v2));
+    assert.equal(result.result.status, 'completed', result.result.error);
+    assert.ok(samples.every((n) => n >= 2), `healthy containers over time: ${samples.join(',')}`);
+    const names = (await allContainers(stack)).map((c) => `${c.Names[0]} ${c.Image}`).sort();
+    assert.deepEqual(names, [`/${stack}-web-1 accelero-test/web:v2`, `/${stack}-web-2 accelero-test/web:v2`]);
+  });
+
   it('rolls a start-first release whose healthcheck never passes back to the same running container', async () => {
     const stack = newStack('rbstart');
     await reconcile(stack, buildProject(stack, { web: healthyWeb('accelero-test/web:v1') }));

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, symlink } from 'node:fs/promises';
+import { readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createGitSource, PathEscapeError } from '../../src/git/index.ts';
+import { createGitSource, GitError, PathEscapeError } from '../../src/git/index.ts';
 import { useRepoFixture } from './helpers/repo-fixture.ts';
 
 const isCommitDir = (name: string) => /^[0-9a-f]{40}$/.test(name);
@@ -34,6 +34,26 @@ describe('per-commit exports', { timeout: 60_000 }, () => {
     const newest = (await git.resolve(spec('rolled'))).commit;
     const kept = (await readdir(join(fx.dataDir, 'rolled'))).filter(isCommitDir).sort();
     assert.deepEqual(kept, [old, newest].sort());
+  });
+
+  it('keeps a retained commit (the deployed one) however many newer commits are exported', async () => {
+    const git = createGitSource({ dataDir: fx.dataDir, keepCommits: 1, lsRemoteTtlMs: 0 });
+    const deployed = (await git.resolve(spec('retaining'))).commit;
+    for (let i = 0; i < 3; i += 1) {
+      await fx.repo.commit({ 'n.txt': `retain ${i}` });
+      await git.resolve(spec('retaining'), { retain: [deployed] });
+    }
+    const kept = (await readdir(join(fx.dataDir, 'retaining'))).filter(isCommitDir);
+    assert.ok(kept.includes(deployed));
+    assert.equal(kept.length, 2);
+  });
+
+  it('fails with a GitError naming the stack and commit when the export cannot be written', async () => {
+    const blocked = join(fx.dataDir, 'blocked-data');
+    await writeFile(blocked, 'a file where the data directory should be');
+    const git = createGitSource({ dataDir: blocked, mirrorsDir: join(fx.dataDir, 'blocked-mirrors') });
+    await assert.rejects(git.resolve(spec('unwritable')), (error: unknown) =>
+      error instanceof GitError && /stack "unwritable"/.test(error.message) && /export of commit [0-9a-f]{40} failed/.test(error.message));
   });
 
   it('removes every export of a stack on forget', async () => {

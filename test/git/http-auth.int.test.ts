@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +12,7 @@ import { filesContaining } from './helpers/grep-tree.ts';
 
 const TOKEN = 'tok-9f8e7d6c5b4a-private';
 const WRONG = 'tok-wrong-1234567890';
+const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
 
 describe('git source over smart HTTP with basic auth', { timeout: 60_000 }, () => {
   let repo: TestGitRepo;
@@ -82,6 +84,27 @@ describe('git source over smart HTTP with basic auth', { timeout: 60_000 }, () =
   it('fails with GitRepositoryNotFoundError for an unknown repository path', async () => {
     const error = await failure(source().resolve(spec('missing', TOKEN, { url: `${server.baseUrl}/absent.git` })));
     assert.ok(error instanceof GitRepositoryNotFoundError, String(error));
+  });
+
+  it('never puts the token on a git command line, where any local user could read it', async () => {
+    const binDir = join(dataDir, 'spy-bin');
+    const argvLog = join(dataDir, 'spy-argv.log');
+    await mkdir(binDir);
+    await writeFile(join(binDir, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec ${realGit} "$@"\n`, { mode: 0o755 });
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${binDir}:${savedPath}`;
+    try {
+      await repo.commit({ 'spy.txt': 'x' });
+      await createGitSource({ dataDir: join(dataDir, 'spied'), retries: 0 }).resolve(spec('argv-spy', TOKEN));
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    const argv = await readFile(argvLog, 'utf8');
+    assert.match(argv, /ls-remote/);
+    assert.match(argv, /fetch/);
+    assert.ok(!argv.includes(TOKEN));
+    assert.ok(!argv.includes(Buffer.from(`deploy:${TOKEN}`).toString('base64')));
+    await rm(argvLog);
   });
 
   it('keeps the token out of errors, logs, the mirror config and every file of the data directory', async () => {

@@ -80,6 +80,15 @@ describe('pinned refs: tags and commit shas', { timeout: 60_000 }, () => {
       error instanceof GitRefNotFoundError && error.message.includes(absent));
   });
 
+  it('fetches a pinned sha that only a non-branch ref holds (a pull request head)', async () => {
+    const prHead = await repo.commit({ 'docker-compose.yaml': composeWith('pr') });
+    await repo.git('update-ref', 'refs/pull/1/head', prHead);
+    await repo.git('reset', '--hard', 'HEAD~1');
+    const revision = await source().resolve(spec('sha-pr', { ref: prHead }));
+    assert.equal(revision.commit, prHead);
+    assert.match(await readFile(revision.composeFile, 'utf8'), /busybox:pr/);
+  });
+
   it('exports an older commit again for a rollback with checkout', async () => {
     const git = source();
     await git.resolve(spec('rollback', {}));

@@ -68,6 +68,15 @@ describe('git source over SSH with a private key', { timeout: 60_000 }, () => {
     await assert.rejects(source().resolve(spec('ssh-mitm', { sshPrivateKey: server.privateKey, sshKnownHosts: otherHost })), GitHostKeyError);
   });
 
+  it('connects twice when ten stacks resolve a new commit over SSH: one ls-remote, one fetch', async () => {
+    const git = source();
+    await repo.commit({ 'compose.yaml': 'services:\n  app:\n    image: busybox:2\n' });
+    const credentials = { sshPrivateKey: server.privateKey, sshKnownHosts: server.knownHosts };
+    const before = (await server.commands()).length;
+    await Promise.all(Array.from({ length: 10 }, (_, i) => git.resolve(spec(`ssh-ten-${i}`, credentials))));
+    assert.equal((await server.commands()).length - before, 2);
+  });
+
   it('removes the temporary key file after each command and writes the key nowhere in the data directory', async () => {
     const before = await sshTempDirs();
     await source().resolve(spec('ssh-clean', { sshPrivateKey: server.privateKey, sshKnownHosts: server.knownHosts }));

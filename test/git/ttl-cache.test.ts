@@ -43,4 +43,12 @@ describe('TtlPromiseCache', () => {
     await assert.rejects(cache.get('k', failing), /fail 1/);
     assert.equal(calls, 1);
   });
+
+  it('drops expired answers once many keys have piled up', async () => {
+    const { clock, cache, load } = clockedCache(1_000);
+    for (let i = 0; i < 300; i += 1) await cache.get(`k${i}`, load);
+    clock.now += 1_000;
+    await cache.get('fresh', load);
+    assert.equal(cache.size, 1);
+  });
 });

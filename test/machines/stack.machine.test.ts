@@ -181,6 +181,60 @@ describe('stack machine', () => {
   });
 });
 
+describe('stack machine failures in each step', () => {
+  const failing = async () => {
+    throw new Error('step failed');
+  };
+
+  test('a failing diff parks the stack in failed with the error', async () => {
+    const actor = startStack({ calls: [], diff: failing });
+    actor.send({ type: 'SYNC' });
+    await settled(actor, 'failed');
+    assert.equal(actor.getSnapshot().context.lastError, 'step failed');
+    assert.equal(actor.getSnapshot().context.syncStatus, 'unknown');
+  });
+
+  test('a failing apply parks the stack in failed', async () => {
+    const actor = startStack({ calls: [], apply: failing });
+    actor.send({ type: 'DEPLOY' });
+    await settled(actor, 'failed');
+    assert.equal(actor.getSnapshot().context.failures, 1);
+  });
+
+  test('an apply that reports a failed rollout goes to rolling_back, then idle', async () => {
+    const fakes: Fakes = { calls: [], apply: async () => ({ deploymentId: 'd1', result: 'failed', error: 'web never became healthy' }) };
+    const actor = startStack(fakes);
+    actor.send({ type: 'DEPLOY' });
+    await waitFor(actor, (s) => s.matches('idle') && fakes.calls.includes('rollback:manual'), { timeout: 10_000 });
+    assert.equal(actor.getSnapshot().context.lastError, 'web never became healthy');
+    assert.equal(actor.getSnapshot().context.failedCommit, 'c1');
+    assert.ok(!fakes.calls.includes('verify:manual'));
+  });
+
+  test('a verification that throws rolls back', async () => {
+    const fakes: Fakes = { calls: [], verify: failing };
+    const actor = startStack(fakes);
+    actor.send({ type: 'DEPLOY' });
+    await waitFor(actor, (s) => s.matches('idle') && fakes.calls.includes('rollback:manual'), { timeout: 10_000 });
+    assert.equal(actor.getSnapshot().context.syncStatus, 'out_of_sync');
+  });
+
+  test('backoff grows with consecutive failures', async () => {
+    const { stackMachine: machine } = await import('../../machines/stack.machine.ts');
+    const delays = machine.implementations.delays as Record<string, (args: { context: { failures: number } }) => number>;
+    assert.deepEqual([1, 2, 3, 10].map((failures) => delays.backoffDelay!({ context: { failures } })), [5_000, 10_000, 20_000, 300_000]);
+  });
+
+  test('an operator rollback pins the stack once it is done', async () => {
+    const fakes: Fakes = { calls: [] };
+    const actor = startStack(fakes);
+    actor.send({ type: 'ROLLBACK', deploymentId: 'd5', rollbackTo: 'd1' });
+    await settled(actor, 'paused');
+    assert.ok(fakes.calls.includes('verify:rollback'));
+    assert.equal(actor.getSnapshot().context.paused, true);
+  });
+});
+
 describe('mergeRequests', () => {
   test('a manual deploy outranks a webhook and keeps deploy=true', () => {
     const merged = mergeRequests({ trigger: 'webhook', deploy: false }, { trigger: 'manual', deploy: true, deploymentId: 'd2' });

@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /** A real Accelero daemon (bin/accelero serve) on a free port with its own data directory. */
 export interface TestDaemon {
@@ -38,6 +42,13 @@ export async function startDaemon(options: { dataDir?: string; env?: Record<stri
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A failing test must not leave a daemon behind, nor keep the test process alive for it:
+  // the daemon holds the event loop only while a test waits for it to start or stop.
+  child.unref();
+  (child.stdout as unknown as { unref(): void }).unref();
+  (child.stderr as unknown as { unref(): void }).unref();
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -59,10 +70,12 @@ export async function startDaemon(options: { dataDir?: string; env?: Record<stri
       return { status: response.status, body: parsed as any };
     },
     async stop() {
+      child.ref();
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
     },
     async kill() {
+      child.ref();
       if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },
@@ -71,7 +84,7 @@ export async function startDaemon(options: { dataDir?: string; env?: Record<stri
 }
 
 function waitForPort(child: ChildProcess, output: () => string): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+  return new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`daemon did not start within 60 s:\n${output()}`)), 60_000);
     const look = () => {
       const match = /listening on http:\/\/0\.0\.0\.0:(\d+)/.exec(output());

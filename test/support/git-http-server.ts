@@ -124,27 +124,35 @@ function writeCgiHeaders(res: ServerResponse, block: string): void {
   res.writeHead(status);
 }
 
-export async function startGitHttpServer(options: GitHttpServerOptions = {}): Promise<GitHttpServer> {
-  const repos = new Map<string, string>(Object.entries(options.repos ?? {}));
-  let counts = zeroCounts();
-  let failures: { left: number; status: number } = { left: 0, status: 503 };
+interface ServerState {
+  repos: Map<string, string>;
+  counts: GitHttpCounts;
+  failures: { left: number; status: number };
+}
 
-  const server = createServer(async (req, res) => {
-    counts.requests += 1;
-    const body = await readBody(req);
-    if (failures.left > 0) {
-      failures.left -= 1;
-      return void res.writeHead(failures.status).end('injected failure\n');
-    }
-    if (!authorised(req, options.auth)) {
-      counts.unauthorized += 1;
-      return void res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="accelero-test"' }).end();
-    }
-    const match = /^\/([^/]+)\.git(\/.*)$/.exec(req.url ?? '');
-    const repoDir = match ? repos.get(decodeURIComponent(match[1])) : undefined;
-    if (!match || !repoDir) return void res.writeHead(404).end('no such repository\n');
-    countUploadPack(counts, req, body);
-    runBackend(req, res, repoDir, match[2], body);
+/** Injected failure, then auth, then the repository, then git itself. */
+async function handle(state: ServerState, options: GitHttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  state.counts.requests += 1;
+  const body = await readBody(req);
+  if (state.failures.left > 0) {
+    state.failures.left -= 1;
+    return void res.writeHead(state.failures.status).end('injected failure\n');
+  }
+  if (!authorised(req, options.auth)) {
+    state.counts.unauthorized += 1;
+    return void res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="accelero-test"' }).end();
+  }
+  const match = /^\/([^/]+)\.git(\/.*)$/.exec(req.url ?? '');
+  const repoDir = match ? state.repos.get(decodeURIComponent(match[1])) : undefined;
+  if (!match || !repoDir) return void res.writeHead(404).end('no such repository\n');
+  countUploadPack(state.counts, req, body);
+  runBackend(req, res, repoDir, match[2], body);
+}
+
+export async function startGitHttpServer(options: GitHttpServerOptions = {}): Promise<GitHttpServer> {
+  const state: ServerState = { repos: new Map(Object.entries(options.repos ?? {})), counts: zeroCounts(), failures: { left: 0, status: 503 } };
+  const server = createServer((req, res) => {
+    handle(state, options, req, res).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -152,17 +160,17 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
   return {
     baseUrl,
     addRepo(name, dir) {
-      repos.set(name, dir);
+      state.repos.set(name, dir);
       return `${baseUrl}/${encodeURIComponent(name)}.git`;
     },
     get counts() {
-      return counts;
+      return state.counts;
     },
     resetCounts() {
-      counts = zeroCounts();
+      state.counts = zeroCounts();
     },
     failNext(n, status = 503) {
-      failures = { left: n, status };
+      state.failures = { left: n, status };
     },
     stop() {
       server.closeAllConnections();

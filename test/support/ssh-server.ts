@@ -82,17 +82,23 @@ function waitForBanner(port: number, sshd: ChildProcess, deadlineMs = 10_000): P
   });
 }
 
-export async function startSshServer(): Promise<SshServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'accelero-sshd-'));
-  const port = await freePort();
+/** Keys, authorized_keys, the command recorder and sshd_config, all inside `dir`. */
+async function prepareServerDir(dir: string, port: number, log: string) {
   const client = await keyPair(join(dir, 'client_key'));
   const host = await keyPair(join(dir, 'host_key'));
-  const log = join(dir, 'commands.log');
   await writeFile(join(dir, 'authorized_keys'), `${client.publicKey}\n`, { mode: 0o600 });
   await writeFile(join(dir, 'record-command.sh'), `#!/bin/sh\nprintf '%s\\n' "$SSH_ORIGINAL_COMMAND" >> '${log}'\nexec /bin/sh -c "$SSH_ORIGINAL_COMMAND"\n`);
   await chmod(join(dir, 'record-command.sh'), 0o755);
   await writeFile(join(dir, 'sshd_config'), sshdConfig(dir, port));
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 }).catch(() => {}); // privilege separation dir
+  return { client, host };
+}
+
+export async function startSshServer(): Promise<SshServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'accelero-sshd-'));
+  const port = await freePort();
+  const log = join(dir, 'commands.log');
+  const { client, host } = await prepareServerDir(dir, port, log);
   const sshd = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
   sshd.stderr?.on('data', (chunk: Buffer) => appendFileSync(join(dir, 'sshd.log'), chunk));
   try {

@@ -21,6 +21,7 @@ export type EnvironmentEntries = Record<string, string | null>;
 export interface EnvironmentContext extends FieldContext {
   projectDir: string;
   rootDir: string;
+  fileCache?: Map<string, string | undefined>;
   /** The project environment (process env over `.env`). */
   lookup: (name: string) => string | undefined;
   onUnset?: (name: string) => void;

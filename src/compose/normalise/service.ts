@@ -24,6 +24,7 @@ import {
   type Mapping,
 } from './values.ts';
 import { normaliseVolumes } from './volumes.ts';
+import { normaliseFileReferences } from './secrets.ts';
 
 export interface ServiceContext extends EnvironmentContext {
   warn: (message: string) => void;
@@ -65,7 +66,7 @@ const READERS: Record<string, Reader> = {
 };
 
 /** Keys read with the service context rather than a plain reader. */
-const CONTEXT_FIELDS = new Set(['environment', 'env_file', 'volumes', 'deploy', 'build']);
+const CONTEXT_FIELDS = new Set(['environment', 'env_file', 'volumes', 'deploy', 'build', 'secrets', 'configs']);
 const KNOWN_KEYS = new Set([...Object.keys(READERS), ...CONTEXT_FIELDS]);
 
 export function normaliseService(name: string, value: unknown, ctx: ServiceContext): ServiceModel {
@@ -82,13 +83,18 @@ function fieldCtx(ctx: ServiceContext, key: string): ServiceContext {
   return { ...ctx, field: key };
 }
 
+/** The small context plain readers get (built once per field of every service). */
+function plainCtx(ctx: ServiceContext, key: string): FieldContext {
+  return { file: ctx.file, service: ctx.service, field: key };
+}
+
 function readPlainFields(raw: Mapping, ctx: ServiceContext): ServiceModel {
   const model: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     const reader = READERS[key];
     // compose-go treats `key: null` as "not set" for every service field.
     if (reader === undefined || value === null || value === undefined) continue;
-    model[key] = reader(value, fieldCtx(ctx, key));
+    model[key] = reader(value, plainCtx(ctx, key));
   }
   if (typeof model.image !== 'string' || model.image === '') {
     fail(fieldCtx(ctx, 'image'), `service "${ctx.service}" has no image (Accelero deploys images; it does not build them)`);
@@ -100,6 +106,9 @@ function readContextFields(model: ServiceModel, raw: Mapping, ctx: ServiceContex
   if (raw.build !== undefined) ctx.warn(`service "${ctx.service}": build is ignored; the image ${model.image} is pulled`);
   if (raw.volumes !== undefined && raw.volumes !== null) model.volumes = normaliseVolumes(raw.volumes, fieldCtx(ctx, 'volumes'));
   if (raw.deploy !== undefined && raw.deploy !== null) model.deploy = normaliseDeploy(raw.deploy, fieldCtx(ctx, 'deploy'));
+  for (const kind of ['secrets', 'configs'] as const) {
+    if (raw[kind] !== undefined && raw[kind] !== null) model[kind] = normaliseFileReferences(kind, raw[kind], fieldCtx(ctx, kind));
+  }
   const declared = raw.environment === undefined ? {} : readEnvironmentEntries(raw.environment, fieldCtx(ctx, 'environment'));
   const envFiles = raw.env_file === undefined || raw.env_file === null ? [] : readEnvFileList(raw.env_file, fieldCtx(ctx, 'env_file'));
   if (envFiles.length > 0) model.env_file = envFiles;

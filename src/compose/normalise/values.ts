@@ -18,8 +18,9 @@ export function fail(ctx: FieldContext, message: string): never {
   throw invalidValue(message, ctx);
 }
 
+/** A field below `ctx`; only file, service and field are kept (this runs for every value). */
 export function child(ctx: FieldContext, name: string | number): FieldContext {
-  return { ...ctx, field: typeof name === 'number' ? `${ctx.field}[${name}]` : `${ctx.field}.${name}` };
+  return { file: ctx.file, service: ctx.service, field: typeof name === 'number' ? `${ctx.field}[${name}]` : `${ctx.field}.${name}` };
 }
 
 export function isMapping(value: unknown): value is Mapping {

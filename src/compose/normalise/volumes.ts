@@ -125,7 +125,10 @@ function tmpfsOptions(value: unknown, ctx: FieldContext): NonNullable<MountModel
   return tmpfs;
 }
 
-/** File modes: YAML ints are taken as written in octal digits when they look octal (`1777`). */
+/**
+ * File modes: a string is octal digits (compose-go FileMode: `"1777"`); a YAML number is taken as
+ * is, and `0755` already arrives as 493 because go-yaml reads a leading zero as octal.
+ */
 function parseMode(value: unknown, ctx: FieldContext): number {
   if (typeof value === 'string' && /^0?[0-7]+$/.test(value)) return parseInt(value, 8);
   return asInt(value, ctx);

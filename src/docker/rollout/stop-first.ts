@@ -32,6 +32,7 @@ export async function recreateStopFirst(session: RolloutSession, service: Compos
 
 async function restoreOld(session: RolloutSession, service: ComposeService, step: ReplicaStep, old: string): Promise<void> {
   const snapshot = session.snapshots.get(old);
-  progress(session, service.name, 'restore', `bringing back ${step.containerName}`);
-  await bringBack(session.docker, old, step.containerName, snapshot?.hostConfig.RestartPolicy, snapshot?.wasRunning ?? true, where(session, service.name));
+  const name = snapshot?.containerName ?? step.containerName;
+  progress(session, service.name, 'restore', `bringing back ${name}`);
+  await bringBack(session.docker, old, name, snapshot?.hostConfig.RestartPolicy, snapshot?.wasRunning ?? true, where(session, service.name));
 }

@@ -1,0 +1,29 @@
+// The whole diffing step in one call, in the order that makes a moved tag visible:
+// pull per pull_policy → one actual-state read → drift → plan → health.
+
+import type { ComposeProject } from '../compose/types.ts';
+import { computeDrift } from './drift.ts';
+import type { DockerGateway } from './gateway.ts';
+import { planRollout } from './plan.ts';
+import { assessHealth, type StackHealth } from './stack-health.ts';
+import type { ActualState, DriftItem, Plan, RegistryAuth } from './types.ts';
+
+export interface DiffRequest {
+  serviceFilter?: string[];
+  registryAuth?: RegistryAuth[];
+  /** false skips pulls (e.g. GET /drift must not hit registries); default true. */
+  pull?: boolean;
+  /** A rollback to a past deployment: its image ids are what the services should run. */
+  pinnedImageIds?: Record<string, string>;
+}
+
+export interface StackDiff { actual: ActualState; drift: DriftItem[]; plan: Plan; health: StackHealth; pulled: string[] }
+
+export async function diffStack(gateway: DockerGateway, project: ComposeProject, stackName: string, request: DiffRequest = {}): Promise<StackDiff> {
+  const { serviceFilter } = request;
+  const pulled = request.pull === false ? [] : (await gateway.pullImages(project, { stackName, registryAuth: request.registryAuth, serviceFilter })).pulled;
+  const actual = await gateway.readActualState(stackName, project);
+  const drift = computeDrift(project, actual, { serviceFilter, pinnedImageIds: request.pinnedImageIds });
+  const plan = planRollout(project, actual, drift, { serviceFilter });
+  return { actual, drift, plan, health: assessHealth(project, actual, serviceFilter), pulled };
+}

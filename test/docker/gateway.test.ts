@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import Dockerode from 'dockerode';
+import { createDockerGateway } from '../../src/docker/index.ts';
+import { DockerError } from '../../src/errors.ts';
+
+describe('DockerGateway without an engine', () => {
+  it('names the socket and how to get an engine when ping fails', async () => {
+    const gateway = createDockerGateway(new Dockerode({ socketPath: '/nonexistent/docker.sock' }));
+    await assert.rejects(gateway.ping(), (error: unknown) => {
+      assert.ok(error instanceof DockerError);
+      assert.equal(error.code, 'docker_unavailable');
+      assert.match(error.message, /\/nonexistent\/docker\.sock.*dockerd/);
+      return true;
+    });
+  });
+
+  it('names the stack when reading the actual state fails', async () => {
+    const gateway = createDockerGateway(new Dockerode({ socketPath: '/nonexistent/docker.sock' }));
+    await assert.rejects(gateway.readActualState('shop'), /stack shop: reading the actual state failed/);
+  });
+});
