@@ -19,7 +19,7 @@ export interface StackRecord {
   docker_username: string | null;
   docker_password_sealed: string | null;
   /** The stack's own webhook secret, sealed; overrides WEBHOOK_SECRET for this stack. */
-  webhook_secret_sealed: string | null;
+  webhook_secret_sealed?: string | null;
   paused: boolean;
   state: string;
   sync_status: string;
