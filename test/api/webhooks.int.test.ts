@@ -233,6 +233,14 @@ describe('provider webhooks', () => {
     assert.equal(Buffer.concat(files).includes('own-secret-77'), false);
   });
 
+  test("setting a stack's webhook secret to null returns it to the global secret", async () => {
+    await createStack(daemon, 'wh-cleared', { repo_url: 'https://github.com/acme/cleared.git', webhook_secret: 'temporary-own' });
+    const cleared = await daemon.request('PUT', '/api/v1/stacks/wh-cleared', { webhook_secret: null });
+    assert.equal(cleared.body.has_webhook_secret, false);
+    const { status } = await deliver(daemon, '/api/v1/webhooks/github', githubPush({ host: 'github.com', owner: 'acme', repo: 'cleared', ref: 'refs/heads/main', secret: SECRET }));
+    assert.equal(status, 202);
+  });
+
   test('the legacy webhook also takes the stack\'s own secret', async () => {
     const own = await deliver(daemon, '/webhook', legacyWebhook('wh-own', 'own-secret-77'));
     const global = await deliver(daemon, '/webhook', legacyWebhook('wh-own', SECRET));
