@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
 import type { DeploymentRecord, DeploymentTrigger, StackRecord } from '../persistence/entities/records.ts';
-import { KeyedLock } from '../src/git/keyed-lock.ts';
+import { KeyedLock } from '../src/keyed-lock.ts';
 import type { DeploymentStore } from '../persistence/deployment-store.ts';
 import type { StackStore } from '../persistence/stack-store.ts';
 import type { CreateStackInput, UpdateStackInput } from '../src/api/stack-schema.ts';

@@ -1,6 +1,6 @@
 // Loads a generated 200-service compose file repeatedly and prints timings.
 // Run: node --import tsx bench/compose-load.ts [services] [runs]
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -56,4 +56,5 @@ for (let i = 0; i < runs; i++) {
 }
 timings.sort((a, b) => a - b);
 const at = (fraction: number): string => timings[Math.min(timings.length - 1, Math.floor(fraction * timings.length))].toFixed(1);
+rmSync(projectDir, { recursive: true, force: true });
 console.log(`services=${serviceCount} runs=${runs} median=${at(0.5)}ms p95=${at(0.95)}ms max=${at(1)}ms min=${at(0)}ms`);

@@ -1,6 +1,6 @@
 // `accelero config [--project-dir DIR] [--file F] [--format yaml|json]`: prints the resolved project
 // like `docker compose config`, or the error on stderr with a non-zero exit status. Users run it to
-// check a repository before pushing it.
+// check a repository before pushing it (`--quiet` only checks; `--services` lists the services).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Command } from 'commander';
@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { errorMessage } from '../errors.ts';
 import { loadComposeProject } from '../compose/load.ts';
 import { printableProject } from '../compose/print-model.ts';
+import type { ComposeProject } from '../compose/types.ts';
 
 export interface ConfigCommandIo {
   stdout: { write(text: string): unknown };
@@ -24,9 +25,14 @@ export interface ConfigCommandOptions {
   format?: string;
   projectName?: string;
   profile?: string[];
+  /** Only validate: print nothing but warnings and errors. */
+  quiet?: boolean;
+  /** Print the enabled service names, one a line. */
+  services?: boolean;
 }
 
-const USAGE = 'usage: accelero config [--project-dir DIR] [--file F] [--format yaml|json] [--project-name NAME] [--profile P]...\n';
+const USAGE =
+  'usage: accelero config [--project-dir DIR] [--file F] [--format yaml|json] [--project-name NAME] [--profile P]... [--quiet] [--services]\n';
 
 /** Runs the command on raw arguments (after `config`); resolves to the exit status. */
 export async function runConfigCommand(argv: string[], io: ConfigCommandIo): Promise<number> {
@@ -49,6 +55,8 @@ function parseConfigArguments(argv: string[]): ConfigCommandOptions {
       format: { type: 'string' },
       'project-name': { type: 'string', short: 'p' },
       profile: { type: 'string', multiple: true },
+      quiet: { type: 'boolean', short: 'q' },
+      services: { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -59,6 +67,8 @@ function parseConfigArguments(argv: string[]): ConfigCommandOptions {
     format: values.format,
     projectName: values['project-name'],
     profile: values.profile,
+    quiet: values.quiet,
+    services: values.services,
   };
 }
 
@@ -78,14 +88,20 @@ export async function printConfig(options: ConfigCommandOptions, io: ConfigComma
       profiles: options.profile,
     });
     for (const warning of project.warnings) io.stderr.write(`WARN ${warning}\n`);
-    const printable = printableProject(project);
-    // YAML 1.1 output quotes `no`, `yes`, `on` and `1000:1000`, so older YAML readers see strings.
-    io.stdout.write(format === 'json' ? `${JSON.stringify(printable, null, 2)}\n` : stringify(printable, { lineWidth: 0, version: '1.1' }));
+    io.stdout.write(render(project, options, format));
     return 0;
   } catch (error) {
     io.stderr.write(`${errorMessage(error)}\n`);
     return 1;
   }
+}
+
+function render(project: ComposeProject, options: ConfigCommandOptions, format: string): string {
+  if (options.quiet) return '';
+  if (options.services) return Object.keys(project.services).map((name) => `${name}\n`).join('');
+  const printable = printableProject(project);
+  // YAML 1.1 output quotes `no`, `yes`, `on` and `1000:1000`, so older YAML readers see strings.
+  return format === 'json' ? `${JSON.stringify(printable, null, 2)}\n` : stringify(printable, { lineWidth: 0, version: '1.1' });
 }
 
 function resolveDir(dir: string | undefined, cwd: string | undefined): string {
@@ -101,6 +117,8 @@ export function configCommand(io: ConfigCommandIo = { stdout: process.stdout, st
     .option('--format <format>', 'yaml or json', 'yaml')
     .option('-p, --project-name <name>', 'project name (default: name: or the directory name)')
     .option('--profile <profile...>', 'profiles to enable')
+    .option('-q, --quiet', 'only validate the project; print nothing')
+    .option('--services', 'print the enabled service names')
     .action(async (options: ConfigCommandOptions) => {
       process.exitCode = await printConfig(options, io);
     });

@@ -35,6 +35,8 @@ export function describePlace(place: ErrorPlace): string {
 
 /** Builds an InvalidValueError whose message ends with where the value was found. */
 export function invalidValue(message: string, place: ErrorPlace): InvalidValueError {
-  const where = describePlace(place);
+  // Messages that already name the field do not repeat it in the suffix.
+  const shown = place.field !== undefined && message.includes(place.field) ? { ...place, field: undefined } : place;
+  const where = describePlace(shown);
   return new InvalidValueError(where ? `${message} (${where})` : message, place);
 }

@@ -7,6 +7,7 @@ import { FastYamlBail, trailingIsEmpty } from './fast-yaml-scalars.ts';
 interface LineReader {
   lines: FastLine[];
   index: number;
+  finalNewline: boolean;
 }
 
 function bail(): never {
@@ -57,8 +58,8 @@ function collectLines(reader: LineReader, parentIndent: number): string[] {
     }
     lines.push(' '.repeat(line.indent - contentIndent) + line.text);
   }
-  // At the end of the file the last line has no line break; chomping then differs.
-  if (reader.index >= reader.lines.length && reader.index > start && reader.lines[reader.lines.length - 1].text !== '') bail();
+  // A scalar that ends the file without a final line break chomps differently: leave it to `yaml`.
+  if (reader.index >= reader.lines.length && reader.index > start && !reader.finalNewline) bail();
   return lines;
 }
 

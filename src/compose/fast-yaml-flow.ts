@@ -1,5 +1,6 @@
 // Single-line flow collections (`[a, "b"]`, `{k: v}`) for fast-yaml.ts. A flow collection that
 // spans lines, holds tags or anchors, or has a `? ` key makes the reader give up.
+import { useAlias, type AnchorTable } from './fast-yaml-anchors.ts';
 import {
   FastYamlBail,
   readDoubleQuoted,
@@ -10,7 +11,7 @@ import {
   type ScalarRead,
 } from './fast-yaml-scalars.ts';
 
-type Anchors = Map<string, unknown>;
+type Anchors = AnchorTable;
 
 function bail(): never {
   throw new FastYamlBail();
@@ -84,8 +85,7 @@ function readFlowNode(text: string, index: number, anchors: Anchors): ScalarRead
   if (first === '*') {
     const end = scanFlowPlain(text, index);
     const name = text.slice(index + 1, end).trimEnd();
-    if (!anchors.has(name)) bail();
-    return { value: anchors.get(name), end };
+    return { value: useAlias(anchors, name), end };
   }
   if (first === undefined || startsWithIndicator(text.slice(index, index + 2))) bail();
   const end = scanFlowPlain(text, index);

@@ -5,6 +5,7 @@
 // or quoted scalars, tags, complex keys, tabs in indentation, several documents — so the caller
 // falls back to the `yaml` library, which also reports the errors. `yaml` takes ~150 ms on a
 // 200-service file; this takes a few (bench/compose-load.ts).
+import { defineAnchor, newAnchorTable, useAlias, type AnchorTable } from './fast-yaml-anchors.ts';
 import { readBlockScalar } from './fast-yaml-block-scalar.ts';
 import { readFlow } from './fast-yaml-flow.ts';
 import {
@@ -29,13 +30,19 @@ interface Reader {
   lines: FastLine[];
   /** Index of the next line to read. */
   index: number;
-  anchors: Map<string, unknown>;
+  /** Whether the last line ends with a line break (block scalar chomping depends on it). */
+  finalNewline: boolean;
+  anchors: AnchorTable;
 }
 
 /** The parsed document, or undefined when the input is outside the subset this reader handles. */
 export function fastParseYaml(text: string): unknown {
   try {
-    const reader: Reader = { lines: splitLines(text), index: 0, anchors: new Map() };
+    const lines = splitLines(text);
+    const finalNewline = lines.length > 0 && lines[lines.length - 1].text === '' && lines[lines.length - 1].indent === 0;
+    // The empty string after the final line break is not a line.
+    if (finalNewline) lines.pop();
+    const reader: Reader = { lines, index: 0, finalNewline, anchors: newAnchorTable() };
     skipBlank(reader);
     if (reader.index < reader.lines.length && reader.lines[reader.index].text === '---') reader.index++;
     const value = readBlockNode(reader, 0);
@@ -90,8 +97,10 @@ function readSequence(reader: Reader, indent: number): unknown[] {
   for (;;) {
     skipBlank(reader);
     const line = reader.lines[reader.index];
-    if (line === undefined || line.indent < indent) return items;
-    if (line.indent > indent || !isSequenceEntry(line.text)) bail();
+    // A line at this indentation that is not an entry ends a sequence that sits at the
+    // indentation of its mapping key; the caller decides whether what follows is valid.
+    if (line === undefined || line.indent < indent || (line.indent === indent && !isSequenceEntry(line.text))) return items;
+    if (line.indent > indent) bail();
     const content = skipSpaces(line.text, 1);
     if (content >= line.text.length || line.text[content] === '#') {
       reader.index++;
@@ -186,7 +195,7 @@ function readInlineValue(reader: Reader, text: string, start: number, indent: nu
     position = skipSpaces(text, end);
   }
   const value = readValueAt(reader, text, position, indent, inMapping);
-  if (anchor !== undefined) reader.anchors.set(anchor, value);
+  if (anchor !== undefined) defineAnchor(reader.anchors, anchor, value);
   return value;
 }
 
@@ -225,8 +234,8 @@ function nextContentLine(reader: Reader): FastLine | undefined {
 
 function readAlias(reader: Reader, text: string, position: number): unknown {
   const end = scanToken(text, position);
-  if (!trailingIsEmpty(text, end) || !reader.anchors.has(text.slice(position + 1, end))) bail();
-  return reader.anchors.get(text.slice(position + 1, end));
+  if (!trailingIsEmpty(text, end)) bail();
+  return useAlias(reader.anchors, text.slice(position + 1, end));
 }
 
 /** After a complete inline value only a comment may follow, and the next line must not continue it. */

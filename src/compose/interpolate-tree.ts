@@ -15,31 +15,38 @@ export interface TreeInterpolation extends TemplateOptions {
   file: string;
 }
 
-/** Returns a copy of `node` with every string value interpolated. */
+/** `node` with every string value interpolated (unchanged parts are shared, not copied). */
 export function interpolateTree(node: unknown, options: TreeInterpolation): unknown {
   return walk(node, options, []);
 }
 
-/** `path` is one mutable stack (copied only for an error): a compose file has thousands of values. */
+/**
+ * `path` is one mutable stack (copied only for an error): a compose file has thousands of values.
+ * Containers are copied only when a value inside them changes; the parsed tree is not shared with
+ * anyone else, and most of it holds no `$`.
+ */
 function walk(node: unknown, options: TreeInterpolation, path: (string | number)[]): unknown {
   if (typeof node === 'string') return node.includes('$') ? interpolateValue(node, options, path) : node;
   if (node === null || typeof node !== 'object') return node;
   if (Array.isArray(node)) {
-    const copy = new Array<unknown>(node.length);
+    let copy: unknown[] | undefined;
     for (let index = 0; index < node.length; index++) {
       path.push(index);
-      copy[index] = walk(node[index], options, path);
+      const value = walk(node[index], options, path);
       path.pop();
+      if (value !== node[index]) (copy ??= node.slice())[index] = value;
     }
-    return copy;
+    return copy ?? node;
   }
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(node)) {
+  const record = node as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(record)) {
     path.push(key);
-    copy[key] = walk((node as Record<string, unknown>)[key], options, path);
+    const value = walk(record[key], options, path);
     path.pop();
+    if (value !== record[key]) (copy ??= { ...record })[key] = value;
   }
-  return copy;
+  return copy ?? node;
 }
 
 function interpolateValue(value: string, options: TreeInterpolation, path: Path): string {

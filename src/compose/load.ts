@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { ComposeError } from '../errors.ts';
+import { ComposeError, errorMessage } from '../errors.ts';
 import { parseEnvFile } from './dotenv.ts';
 import { fastParseYaml } from './fast-yaml.ts';
 import { COMPOSE_YAML_OPTIONS } from './yaml-numbers.ts';
@@ -41,6 +41,7 @@ export function loadComposeProjectSync(options: LoadComposeOptions): ComposeProj
   const doc = interpolateTree(parseComposeYaml(text, composePath), { file: composePath, lookup, onUnset }) as Mapping;
   return assembleProject(doc, {
     file: composePath,
+    composeFile: resolve(projectDir, composePath),
     field: '',
     projectDir: workingDir,
     rootDir,
@@ -49,7 +50,7 @@ export function loadComposeProjectSync(options: LoadComposeOptions): ComposeProj
     onUnset,
     warn,
     warnings,
-    projectName: projectNameOf(options, doc, workingDir),
+    projectName: projectNameOf(options, doc, projectDir),
     profiles: options.profiles ?? splitProfiles(environment.COMPOSE_PROFILES),
   });
 }
@@ -69,7 +70,8 @@ export function parseComposeYaml(text: string, file: string): Mapping {
     if (doc === undefined) doc = parseYaml(text, COMPOSE_YAML_OPTIONS);
   } catch (error) {
     if (error instanceof YAMLParseError) throw new ComposeError(`${file}: invalid YAML: ${error.message}`, { file });
-    throw error;
+    // The yaml library reports alias bombs (and a few other refusals) as plain errors.
+    throw new ComposeError(`${file}: invalid YAML: ${errorMessage(error)}`, { file });
   }
   if (doc === null || doc === undefined) return {};
   if (!isMapping(doc)) throw new ComposeError(`${file}: the top level must be a mapping`, { file });
@@ -107,8 +109,9 @@ function definedOnly(environment: Environment): Environment {
   return Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined));
 }
 
-function projectNameOf(options: LoadComposeOptions, doc: Mapping, workingDir: string): string {
-  const raw = options.projectName ?? (typeof doc.name === 'string' && doc.name !== '' ? doc.name : basename(workingDir));
+/** options.projectName, else the top-level `name:`, else the project directory's name. */
+function projectNameOf(options: LoadComposeOptions, doc: Mapping, projectDir: string): string {
+  const raw = options.projectName ?? (typeof doc.name === 'string' && doc.name !== '' ? doc.name : basename(projectDir));
   const name = normaliseProjectName(raw);
   if (name === '') throw new ComposeError(`project name "${raw}" has no usable characters`);
   return name;

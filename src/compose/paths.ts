@@ -1,6 +1,7 @@
 // Files the compose file refers to (env_file, the compose file itself) must stay inside the
 // repository export: a compose file from git must not read `/etc/shadow` into a container env.
 import { readFileSync, realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { invalidValue, type ErrorPlace } from './errors.ts';
 
@@ -40,6 +41,27 @@ function readChecked(path: string, absolute: string, place: RootedPlace): string
   }
   if (!isInside(root, real)) throw invalidValue(`${path} resolves outside the repository`, place);
   return readFileSync(real, 'utf8');
+}
+
+/**
+ * A host path of a bind mount or a file secret. Absolute paths and `~` are the operator's choice
+ * and taken as written; a relative path resolves against projectDir and must stay inside the
+ * repository export (DESIGN.md, Git): `../x` would reach the exports of other commits. A path that
+ * exists is checked after resolving symlinks too.
+ */
+export function resolveHostPath(source: string, place: RootedPlace): string {
+  if (source === '~' || source.startsWith('~/')) return resolve(homedir(), source.slice(2));
+  if (isAbsolute(source)) return source;
+  const absolute = resolve(place.projectDir, source);
+  if (!isInside(resolve(place.rootDir), absolute)) throw invalidValue(`${source} is outside the repository`, place);
+  let real: string | undefined;
+  try {
+    real = realpathSync(absolute);
+  } catch {
+    real = undefined;
+  }
+  if (real !== undefined && !isInside(realOrSelf(place.rootDir), real)) throw invalidValue(`${source} resolves outside the repository`, place);
+  return absolute;
 }
 
 function realOrSelf(path: string): string {

@@ -5,7 +5,7 @@ import { describe, isMirrorDamage, type ErrorContext } from './classify-error.ts
 import { prepareAuth, secretsOf, type GitAuth } from './credentials.ts';
 import { ComposeFileNotFoundError, GitCommandError, GitRefNotFoundError } from './errors.ts';
 import { exportCommit, isDirectory, readExportState, recordExport } from './export.ts';
-import { KeyedLock } from './keyed-lock.ts';
+import { KeyedLock } from '../keyed-lock.ts';
 import { Limiter } from './limiter.ts';
 import { lsRemote, TtlPromiseCache, type RemoteRefs } from './ls-remote.ts';
 import { Mirror, mirrorName } from './mirror.ts';

@@ -95,3 +95,15 @@ test('--profile enables a profile', async () => {
   const result = await run(['--project-dir', `${FIXTURES}profiles-debug`, '--profile', 'dev', '--format', 'json']);
   assert.deepEqual(Object.keys(JSON.parse(result.stdout).services).sort(), ['api', 'db', 'mock-mail']);
 });
+test('--quiet validates without printing the model', async () => {
+  const result = await run(['--project-dir', `${FIXTURES}web-db-cache`, '--quiet']);
+  assert.deepEqual([result.code, result.stdout], [0, '']);
+});
+test('--quiet still fails on an invalid project', async () => {
+  const result = await run(['--project-dir', `${FIXTURES}web-db-cache`, '-q'], { POSTGRES_PASSWORD: '' });
+  assert.equal(result.code, 1);
+});
+test('--services lists the enabled services', async () => {
+  const result = await run(['--project-dir', `${FIXTURES}profiles-debug`, '--services'], { COMPOSE_PROFILES: 'tools' });
+  assert.equal(result.stdout, 'api\ndb\nadminer\n');
+});

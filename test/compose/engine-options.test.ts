@@ -142,3 +142,15 @@ test('build beside image is ignored with a warning', () => {
   const project = loadInline('services:\n  web:\n    image: app\n    build: .\n');
   assert.match(project.warnings[0], /build is ignored/);
 });
+test('yes/no booleans are accepted with a warning, as compose v2 does', () => {
+  const project = loadInline('services:\n  web:\n    image: app\n    privileged: "yes"\n    tty: "off"\n');
+  assert.deepEqual([project.services.web.create.HostConfig.Privileged, project.services.web.create.Config.Tty], [true, false]);
+  assert.match(project.warnings.join('\n'), /service "web": privileged: "yes" is read as true/);
+});
+test('a boolean field rejects other words', () => assert.throws(() => web('    init: maybe\n'), /init must be a boolean/));
+test('timing fields without a test do not count as a healthcheck', () => {
+  const service = web('    healthcheck: {interval: 5s}\n');
+  assert.deepEqual(service.create.Config.Healthcheck, { Interval: 5e9 });
+  assert.equal(service.hasHealthcheck, false);
+});
+test('test: NONE counts as no healthcheck', () => assert.equal(web('    healthcheck: {test: [NONE]}\n').hasHealthcheck, false));

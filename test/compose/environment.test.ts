@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
 import { ComposeError } from '../../src/errors.ts';
 import { loadComposeProjectSync } from '../../src/compose/load.ts';
 import { loadInline, writeProject } from './helpers.ts';
@@ -41,8 +42,7 @@ test('format: raw takes values literally', () => {
 test('an env_file outside the repository is rejected', () => {
   assert.throws(() => env('    env_file: ../../etc/passwd\n'), /outside the repository/);
 });
-test('an env_file symlink leading outside the repository is rejected', async () => {
-  const { symlinkSync } = await import('node:fs');
+test('an env_file symlink leading outside the repository is rejected', () => {
   const dir = writeProject({ 'compose.yaml': 'services:\n  web:\n    image: app\n    env_file: link.env\n' });
   symlinkSync('/etc/hostname', `${dir}/link.env`);
   assert.throws(() => loadComposeProjectSync({ projectDir: dir, environment: {} }), /resolves outside the repository/);
@@ -58,4 +58,10 @@ test('environment is printed as a map of final strings, not re-escaped', () => {
 });
 test('an unquoted leading-zero number is octal, as docker compose reads it', () => {
   assert.deepEqual(env('    environment: {PIN: 0123, QUOTED: "0123"}\n'), ['PIN=83', 'QUOTED=0123']);
+});
+test('environment: null means no environment, as compose-go reads it', () => assert.equal(env('    environment:\n'), undefined));
+test('an env_file syntax error names the service, the file and the line', () => {
+  assert.throws(() => env('    env_file: app.env\n', { 'app.env': 'OK=1\nBAD KEY=2\n' }), {
+    message: 'service "web": app.env: line 2: key cannot contain a space: "BAD KEY"',
+  });
 });

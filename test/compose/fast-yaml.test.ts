@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { fastParseYaml } from '../../src/compose/fast-yaml.ts';
 import { COMPOSE_YAML_OPTIONS } from '../../src/compose/yaml-numbers.ts';
-import { FIXTURES } from './helpers.ts';
+import { FIXTURES, seededRandom } from './helpers.ts';
 
 function reference(text: string): unknown {
   return parse(text, COMPOSE_YAML_OPTIONS);
@@ -15,6 +15,7 @@ const HANDLED: Record<string, string> = {
   'nested block mappings': 'a:\n  b:\n    c: 1\n  d: x\n',
   'comments everywhere': '# top\na: 1 # one\n\n  # indented\nb: "x" # two\nc: [1, 2] # three\n',
   'a sequence at the indentation of its key': 'k:\n- a\n- b\n',
+  'a key after a sequence at the indentation of its key': 's:\n  k:\n  - a\n  - - b\n    - c\n  -\n    x: y\n  after: 1\n',
   'compact mappings in sequences': '- a\n- b: 1\n  c: 2\n-   d: 1\n    e: 2\n',
   'nested sequences': '- - a\n  - b\n- c\n',
   'scalar types of the core schema': 'n: ~\nn2: null\nn3:\nt: true\nf: False\ni: -12\nfl: 1.5\ne: 1e3\ndot: .5\ns: yes\nv: 1.2.3\nd: 2024-01-01\n',
@@ -53,6 +54,8 @@ const BAILS: Record<string, string> = {
   'an undefined alias': 'a: *nope\n',
   'a block scalar at the end without a newline': 'a: |\n  x',
   'non-string keys': '80: a\n',
+  'a key right after a nested sequence': 'a:\n  - x\n  b: 1\n',
+  'a top-level sequence followed by a key': '- a\nb: 1\n',
 };
 
 for (const [name, text] of Object.entries(HANDLED)) {
@@ -67,9 +70,15 @@ for (const [name, text] of Object.entries(BAILS)) {
   test(`the fast reader leaves ${name} to yaml`, () => assert.equal(fastParseYaml(text), undefined));
 }
 
+/** The fixture compose files plus one file of YAML constructs (anchors, merges, block scalars). */
+function corpus(): string[] {
+  const composeFiles = readdirSync(FIXTURES).filter((entry) => existsSync(`${FIXTURES}${entry}/compose.yaml`));
+  return [...composeFiles.map((name) => `${FIXTURES}${name}/compose.yaml`), `${FIXTURES}yaml-constructs.yaml`];
+}
+
 test('the fast reader reads every fixture compose file like yaml', () => {
-  for (const name of readdirSync(FIXTURES).filter((entry) => existsSync(`${FIXTURES}${entry}/compose.yaml`))) {
-    const text = readFileSync(`${FIXTURES}${name}/compose.yaml`, 'utf8');
+  for (const name of corpus()) {
+    const text = readFileSync(name, 'utf8');
     const fast = fastParseYaml(text);
     assert.notEqual(fast, undefined, `${name}: the fast reader gave up`);
     assert.deepEqual(fast, reference(text), name);
@@ -77,14 +86,10 @@ test('the fast reader reads every fixture compose file like yaml', () => {
 });
 
 test('randomly damaged fixtures are read like yaml or left to it', () => {
-  const texts = readdirSync(FIXTURES).filter((entry) => existsSync(`${FIXTURES}${entry}/compose.yaml`)).map((name) => readFileSync(`${FIXTURES}${name}/compose.yaml`, 'utf8'));
+  const texts = corpus().map((name) => readFileSync(name, 'utf8'));
   const pieces = [':', '#', '-', "'", '"', '[', ']', '{', '}', '&', '*', '|', '>', ' ', '\n', ',', '!', '?', '\n  ', ': ', ' #', '- ', '~', '.', '\\', '<<: '];
-  let seed = 42;
-  const random = (limit: number): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % limit;
-  };
-  for (let round = 0; round < 400; round++) {
+  const random = seededRandom(42);
+  for (let round = 0; round < 600; round++) {
     let text = texts[random(texts.length)];
     for (let edit = 0; edit <= random(3); edit++) {
       const at = random(text.length);
@@ -99,3 +104,20 @@ test('randomly damaged fixtures are read like yaml or left to it', () => {
 test('a leading zero is octal, as in go-yaml v3', () => assert.deepEqual(fastParseYaml('mode: 0755\n'), { mode: 493 }));
 test('underscores in numbers are dropped, as in go-yaml v3', () => assert.deepEqual(fastParseYaml('n: 1_000\n'), { n: 1000 }));
 test('the fallback parser reads numbers the same go-yaml way', () => assert.deepEqual(reference('a: 0755\nb: 0x10\nc: 1_0\n'), { a: 493, b: 16, c: 10 }));
+
+test('an alias bomb is left to yaml, which rejects it', () => {
+  const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+  for (let level = 1; level < 7; level++) {
+    const previous = String.fromCharCode(96 + level);
+    const name = String.fromCharCode(97 + level);
+    levels.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+  }
+  const text = `${levels.join('\n')}\n`;
+  assert.equal(fastParseYaml(text), undefined);
+  assert.throws(() => reference(text), /Excessive alias count/);
+});
+test('many merges of one anchor stay on the fast path', () => {
+  const services = Array.from({ length: 300 }, (_, index) => `  s${index}:\n    <<: *common\n    image: x\n`).join('');
+  const text = `x-common: &common\n  restart: always\n  labels: {a: b}\nservices:\n${services}`;
+  assert.notEqual(fastParseYaml(text), undefined);
+});

@@ -19,3 +19,9 @@ test('composeLoader implements the ComposeLoader seam', async () => {
   assert.equal(project.name, 'stack-a');
   assert.equal(project.volumes.pgdata.name, 'stack-a_pgdata');
 });
+
+test('the project records the absolute compose file and working directory', async () => {
+  const project = await loadComposeProject({ projectDir: `${FIXTURES}web-db-cache`, environment: {} });
+  assert.equal(project.composeFile, `${FIXTURES}web-db-cache/compose.yaml`);
+  assert.equal(project.workingDir, `${FIXTURES}web-db-cache`);
+});

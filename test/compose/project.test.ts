@@ -103,6 +103,14 @@ test('an active profile enables its services', () => {
   const project = loadInline('services:\n  web:\n    image: app\n  debug:\n    image: dbg\n    profiles: [debug]\n', {}, { profiles: ['debug'] });
   assert.deepEqual(Object.keys(project.services).sort(), ['debug', 'web']);
 });
+test('a single profile may be written as a string', () => {
+  const project = loadInline('services:\n  web:\n    image: app\n  debug:\n    image: dbg\n    profiles: debug\n');
+  assert.deepEqual(Object.keys(project.services), ['web']);
+});
+test('the * profile enables every service', () => {
+  const project = loadInline('services:\n  a:\n    image: a\n    profiles: [x]\n  b:\n    image: b\n    profiles: [y]\n', {}, { profiles: ['*'] });
+  assert.deepEqual(Object.keys(project.services), ['a', 'b']);
+});
 test('COMPOSE_PROFILES activates profiles when no list is given', () => {
   const project = loadInline('services:\n  debug:\n    image: dbg\n    profiles: [debug]\n', {}, { environment: { COMPOSE_PROFILES: 'x,debug' } });
   assert.deepEqual(Object.keys(project.services), ['debug']);
@@ -156,3 +164,16 @@ test('a compose path outside the root is rejected', () => {
 });
 test('invalid YAML is an error naming the file', () => assert.throws(() => loadInline('services: [\n'), /compose.yaml: invalid YAML/));
 test('duplicate keys are an error', () => assert.throws(() => loadInline('services:\n  web:\n    image: a\n    image: b\n'), /invalid YAML/));
+test('an alias bomb is an invalid-YAML error, not a hang', () => {
+  const levels = ['x-a: &a [x, x, x, x, x, x, x, x, x, x]'];
+  for (let level = 1; level < 7; level++) {
+    const previous = String.fromCharCode(96 + level);
+    const name = String.fromCharCode(97 + level);
+    levels.push(`x-${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+  }
+  assert.throws(() => loadInline(`${levels.join('\n')}\nservices: {}\n`), /compose.yaml: invalid YAML: Excessive alias count/);
+});
+test('without name: a compose file in a subdirectory takes the project directory name', () => {
+  const dir = writeProject({ 'Repo/deploy/compose.yaml': 'services: {}\n' });
+  assert.equal(loadComposeProjectSync({ projectDir: `${dir}/Repo`, composePath: 'deploy/compose.yaml', environment: {} }).name, 'repo');
+});

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadInline } from './helpers.ts';
+import { symlinkSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { loadComposeProjectSync } from '../../src/compose/load.ts';
+import { loadInline, writeProject } from './helpers.ts';
 
 function host(volumes: string, topLevel = 'volumes:\n  data: {}\n'): { dir: string; Binds?: unknown; Mounts?: unknown; Tmpfs?: unknown; keys: string[] } {
   const project = loadInline(`services:\n  web:\n    image: app\n    volumes: ${volumes}\n${topLevel}`);
@@ -69,4 +72,16 @@ test('top-level volumes keep driver, options and labels', () => {
 });
 test('an external volume may not set a driver', () => {
   assert.throws(() => loadInline('services:\n  web:\n    image: app\nvolumes:\n  data: {external: true, driver: local}\n'), /external, so driver cannot be set/);
+});
+test('a relative bind may not leave the repository', () => {
+  assert.throws(() => host('["../other-commit:/data"]'), /\.\.\/other-commit is outside the repository/);
+});
+test('a relative bind through a symlink out of the repository is rejected', () => {
+  const dir = writeProject({ 'compose.yaml': 'services:\n  web:\n    image: app\n    volumes: ["./etc:/host-etc"]\n' });
+  symlinkSync('/etc', `${dir}/etc`);
+  assert.throws(() => loadComposeProjectSync({ projectDir: dir, environment: {} }), /resolves outside the repository/);
+});
+test('an absolute bind outside the repository is the operator\'s choice', () => assert.deepEqual(host('["/var/log:/logs:ro"]').Binds, ['/var/log:/logs:ro']));
+test('a home-relative bind expands ~', () => {
+  assert.deepEqual(host('["~/data:/data"]').Binds, [`${homedir()}/data:/data:rw`]);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KeyedLock } from '../../src/git/keyed-lock.ts';
+import { KeyedLock } from '../../src/keyed-lock.ts';
 import { Limiter } from '../../src/git/limiter.ts';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));

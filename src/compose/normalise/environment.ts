@@ -3,14 +3,15 @@
 // environment and, when that does not have it either, stays a bare `K` for the Engine.
 import type { EnvFileModel } from '../model.ts';
 import { parseEnvFile } from '../dotenv.ts';
+import { EnvFileError } from '../errors.ts';
 import { readInsideRoot } from '../paths.ts';
 import {
   asBool,
   asList,
-  asMapping,
   asString,
   checkKeys,
   child,
+  describe,
   fail,
   isMapping,
   type FieldContext,
@@ -40,7 +41,8 @@ export function readEnvironmentEntries(value: unknown, ctx: FieldContext): Envir
     });
     return entries;
   }
-  for (const [key, item] of Object.entries(asMapping(value, ctx))) {
+  if (!isMapping(value)) fail(ctx, `${ctx.field} must be a mapping or a list, got ${describe(value)}`);
+  for (const [key, item] of Object.entries(value)) {
     entries[key] = item === null || item === undefined ? null : asString(item, child(ctx, key));
   }
   return entries;
@@ -88,7 +90,13 @@ function readOneEnvFile(envFile: EnvFileModel, assigned: Record<string, string>,
   }
   if (envFile.format === 'raw') return { ...assigned, ...parseRawEnvFile(content) };
   if (envFile.format !== undefined) fail(ctx, `unsupported env_file format "${envFile.format}"`);
-  return parseEnvFile(content, { file: envFile.path, lookup: ctx.lookup, assigned, onUnset: ctx.onUnset });
+  try {
+    return parseEnvFile(content, { file: envFile.path, lookup: ctx.lookup, assigned, onUnset: ctx.onUnset });
+  } catch (error) {
+    // Name the service too: one env file often serves several services.
+    if (error instanceof EnvFileError) throw new EnvFileError(`service "${ctx.service}": ${error.message}`, { ...ctx, file: envFile.path, field: 'env_file' });
+    throw error;
+  }
 }
 
 /** `format: raw`: `K=V` lines taken literally, no quotes, escapes or interpolation. */

@@ -39,8 +39,12 @@ function readHealthDuration(value: unknown, ctx: FieldContext): number {
   return ns;
 }
 
-/** True when the service has a healthcheck the Engine will run. */
+/**
+ * True when the compose file declares a test the Engine will run. Timing fields alone only tune
+ * the image's own HEALTHCHECK, which may not exist, so they do not count (the Docker layer would
+ * otherwise wait for a health status that never comes).
+ */
 export function healthcheckIsActive(healthcheck: HealthcheckModel | undefined): boolean {
-  if (healthcheck === undefined || healthcheck.disable) return false;
-  return healthcheck.test === undefined ? true : healthcheck.test[0] !== 'NONE';
+  if (healthcheck === undefined || healthcheck.disable || healthcheck.test === undefined) return false;
+  return healthcheck.test[0] !== 'NONE';
 }

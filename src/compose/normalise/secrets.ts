@@ -2,7 +2,7 @@
 // `/run/secrets/<name>` for a secret and `/<name>` for a config (or at `target`). Secrets and
 // configs that compose copies into the container after create (`environment:`, `content:`) and
 // external ones need Engine calls the Docker layer does not make, so they are errors, not dropped.
-import { resolve } from 'node:path';
+import { resolveHostPath } from '../paths.ts';
 import type { MountModel } from '../model.ts';
 import { asList, asMapping, asString, checkKeys, child, fail, isMapping, type FieldContext, type Mapping } from './values.ts';
 
@@ -24,7 +24,9 @@ const TOP_LEVEL_KEYS: Record<FileKind, Set<string>> = {
 };
 
 /** Top-level `secrets:` / `configs:` → key → file on the host. */
-export function normaliseFileResources(kind: FileKind, value: unknown, ctx: FieldContext & { projectDir: string }): Record<string, FileResource> {
+type RootedContext = FieldContext & { projectDir: string; rootDir: string };
+
+export function normaliseFileResources(kind: FileKind, value: unknown, ctx: RootedContext): Record<string, FileResource> {
   const result: Record<string, FileResource> = {};
   for (const [key, spec] of Object.entries(asMapping(value, ctx))) {
     const specCtx = child(ctx, key);
@@ -35,7 +37,7 @@ export function normaliseFileResources(kind: FileKind, value: unknown, ctx: Fiel
       fail(specCtx, `${kind}.${key}: "${unsupported}" ${kind} are not supported by Accelero; use file:`);
     }
     if (mapping.file === undefined || mapping.file === null) fail(specCtx, `${kind}.${key}: file is required`);
-    result[key] = { file: resolve(ctx.projectDir, asString(mapping.file, child(specCtx, 'file'))) };
+    result[key] = { file: resolveHostPath(asString(mapping.file, child(specCtx, 'file')), { ...ctx, ...specCtx }) };
   }
   return result;
 }
@@ -73,6 +75,6 @@ export function fileMounts(kind: FileKind, references: FileReference[], declared
   });
 }
 
-export function declaredFileResources(doc: Mapping, kind: FileKind, ctx: FieldContext & { projectDir: string }): Record<string, FileResource> {
+export function declaredFileResources(doc: Mapping, kind: FileKind, ctx: RootedContext): Record<string, FileResource> {
   return normaliseFileResources(kind, doc[kind], { ...ctx, field: kind });
 }

@@ -85,7 +85,7 @@ function fieldCtx(ctx: ServiceContext, key: string): ServiceContext {
 
 /** The small context plain readers get (built once per field of every service). */
 function plainCtx(ctx: ServiceContext, key: string): FieldContext {
-  return { file: ctx.file, service: ctx.service, field: key };
+  return { file: ctx.file, service: ctx.service, field: key, warn: ctx.warn };
 }
 
 function readPlainFields(raw: Mapping, ctx: ServiceContext): ServiceModel {
@@ -109,7 +109,7 @@ function readContextFields(model: ServiceModel, raw: Mapping, ctx: ServiceContex
   for (const kind of ['secrets', 'configs'] as const) {
     if (raw[kind] !== undefined && raw[kind] !== null) model[kind] = normaliseFileReferences(kind, raw[kind], fieldCtx(ctx, kind));
   }
-  const declared = raw.environment === undefined ? {} : readEnvironmentEntries(raw.environment, fieldCtx(ctx, 'environment'));
+  const declared = raw.environment === undefined || raw.environment === null ? {} : readEnvironmentEntries(raw.environment, fieldCtx(ctx, 'environment'));
   const envFiles = raw.env_file === undefined || raw.env_file === null ? [] : readEnvFileList(raw.env_file, fieldCtx(ctx, 'env_file'));
   if (envFiles.length > 0) model.env_file = envFiles;
   model.environment = resolveEnvironment(declared, envFiles, fieldCtx(ctx, 'env_file'));

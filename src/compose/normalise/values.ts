@@ -10,6 +10,8 @@ export interface FieldContext {
   service?: string;
   /** Dotted path inside the service (or the top-level path), e.g. `healthcheck.interval`. */
   field: string;
+  /** Non-fatal findings (ComposeProject.warnings). */
+  warn?: (message: string) => void;
 }
 
 export type Mapping = Record<string, unknown>;
@@ -20,7 +22,8 @@ export function fail(ctx: FieldContext, message: string): never {
 
 /** A field below `ctx`; only file, service and field are kept (this runs for every value). */
 export function child(ctx: FieldContext, name: string | number): FieldContext {
-  return { file: ctx.file, service: ctx.service, field: typeof name === 'number' ? `${ctx.field}[${name}]` : `${ctx.field}.${name}` };
+  const field = typeof name === 'number' ? `${ctx.field}[${name}]` : `${ctx.field}.${name}`;
+  return { file: ctx.file, service: ctx.service, field, warn: ctx.warn };
 }
 
 export function isMapping(value: unknown): value is Mapping {
@@ -47,6 +50,10 @@ export function asString(value: unknown, ctx: FieldContext): string {
   return fail(ctx, `${ctx.field} must be a string, got ${describe(value)}`);
 }
 
+function where(ctx: FieldContext): string {
+  return ctx.service === undefined ? '' : `service "${ctx.service}": `;
+}
+
 export function asInt(value: unknown, ctx: FieldContext): number {
   const number = typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) : value;
   if (typeof number === 'number' && Number.isInteger(number)) return number;
@@ -59,13 +66,17 @@ export function asNumber(value: unknown, ctx: FieldContext): number {
   return fail(ctx, `${ctx.field} must be a number, got ${describe(value)}`);
 }
 
-/** `true`/`false` in any case; compose v2 also accepts y/yes/on and n/no/off (with a warning). */
+/** `true`/`false` in any case; compose v2 also accepts y/yes/on and n/no/off, with a warning. */
 export function asBool(value: unknown, ctx: FieldContext): boolean {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'string') {
     const lower = value.toLowerCase();
-    if (['true', 'y', 'yes', 'on'].includes(lower)) return true;
-    if (['false', 'n', 'no', 'off'].includes(lower)) return false;
+    if (lower === 'true' || lower === 'false') return lower === 'true';
+    const legacy = ['y', 'yes', 'on'].includes(lower) ? true : ['n', 'no', 'off'].includes(lower) ? false : undefined;
+    if (legacy !== undefined) {
+      ctx.warn?.(`${where(ctx)}${ctx.field}: "${value}" is read as ${legacy}; write ${legacy} (YAML 1.2 booleans)`);
+      return legacy;
+    }
   }
   return fail(ctx, `${ctx.field} must be a boolean, got ${describe(value)}`);
 }

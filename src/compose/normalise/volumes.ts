@@ -1,8 +1,7 @@
 // Service `volumes:` (short `src:dst[:opts]` and long syntax) normalised to compose-go's long
 // form. Bind sources become absolute paths; named sources stay volume keys (the project pass
 // checks they are declared and maps them to Docker names).
-import { homedir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { resolveHostPath } from '../paths.ts';
 import type { MountModel } from '../model.ts';
 import {
   asBool,
@@ -25,6 +24,7 @@ const PROPAGATIONS = new Set(['shared', 'rshared', 'slave', 'rslave', 'private',
 
 export interface VolumeContext extends FieldContext {
   projectDir: string;
+  rootDir: string;
 }
 
 export function normaliseVolumes(value: unknown, ctx: VolumeContext): MountModel[] {
@@ -39,10 +39,6 @@ export function isBindSource(source: string): boolean {
   return source.startsWith('.') || source.startsWith('/') || source.startsWith('~') || /^[A-Za-z]:[\\/]/.test(source);
 }
 
-export function resolveBindSource(source: string, projectDir: string): string {
-  if (source === '~' || source.startsWith('~/')) return resolve(homedir(), source.slice(2));
-  return isAbsolute(source) ? source : resolve(projectDir, source);
-}
 
 function shortVolume(text: string, ctx: VolumeContext): MountModel {
   const parts = text.split(':');
@@ -50,7 +46,7 @@ function shortVolume(text: string, ctx: VolumeContext): MountModel {
   if (parts.length > 3 || parts.some((part) => part === '')) fail(ctx, `invalid volume specification "${text}"`);
   const [source, target, options = ''] = parts;
   const mount: MountModel = isBindSource(source)
-    ? { type: 'bind', source: resolveBindSource(source, ctx.projectDir), target, bind: { create_host_path: true } }
+    ? { type: 'bind', source: resolveHostPath(source, ctx), target, bind: { create_host_path: true } }
     : { type: 'volume', source, target, volume: {} };
   for (const option of options.split(',').filter((item) => item !== '')) applyShortOption(mount, option, text, ctx);
   return mount;
@@ -74,7 +70,7 @@ function longVolume(entry: Record<string, unknown>, ctx: VolumeContext): MountMo
   const mount: MountModel = { type: type as MountModel['type'], target };
   if (entry.source !== undefined && entry.source !== null && entry.source !== '') {
     const source = asString(entry.source, child(ctx, 'source'));
-    mount.source = type === 'bind' ? resolveBindSource(source, ctx.projectDir) : source;
+    mount.source = type === 'bind' ? resolveHostPath(source, ctx) : source;
   }
   if (type === 'bind' && mount.source === undefined) fail(ctx, `${ctx.field}: a bind mount needs a source`);
   if (entry.read_only !== undefined && asBool(entry.read_only, child(ctx, 'read_only'))) mount.read_only = true;
