@@ -52,6 +52,7 @@ export class StackCommands {
       repo_username: input.repo_username ?? null, repo_token_sealed: seal(secrets, input.repo_token),
       repo_ssh_key_sealed: seal(secrets, input.repo_ssh_key), docker_registry: input.docker_registry ?? null,
       docker_username: input.docker_username ?? null, docker_password_sealed: seal(secrets, input.docker_password),
+      webhook_secret_sealed: seal(secrets, input.webhook_secret),
       paused: false, state: 'idle', sync_status: 'unknown', health_status: 'unknown', last_error: null,
       failed_commit: null, git_commit: null, last_deployed_at: null, last_reconciled_at: null,
       created_at: now, updated_at: now,
@@ -70,12 +71,13 @@ export class StackCommands {
       // orphan the running containers of the stack.
       throw new ValidationError('name cannot be changed: containers are labelled with it; create a new stack instead', 'name');
     }
-    const { repo_token, repo_ssh_key, docker_password, ...plain } = input;
+    const { repo_token, repo_ssh_key, docker_password, webhook_secret, ...plain } = input;
     const patch: Partial<StackRecord> = { ...plain } as Partial<StackRecord>;
     const { secrets } = this.deps;
     if (repo_token !== undefined) patch.repo_token_sealed = seal(secrets, repo_token);
     if (repo_ssh_key !== undefined) patch.repo_ssh_key_sealed = seal(secrets, repo_ssh_key);
     if (docker_password !== undefined) patch.docker_password_sealed = seal(secrets, docker_password);
+    if (webhook_secret !== undefined) patch.webhook_secret_sealed = seal(secrets, webhook_secret);
     const updated = (await this.deps.stacks.update(stack.id, patch))!;
     const { autoDeploy, reconcileIntervalMs } = stackInputFrom(updated);
     this.deps.supervisor.send(stack.id, { type: 'STACK_UPDATED', settings: { autoDeploy, reconcileIntervalMs } });

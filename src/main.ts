@@ -84,6 +84,7 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
   const app = createApp({
     commands, stacks, transitions, supervisor, deployments, logger, inspector, bus,
     apiKeys: new ApiKeyStore(db), audit: new AuditStore(db), bootstrapKey: apiKey, webhookSecret: config.webhookSecret,
+    stackWebhookSecret: (stack) => (stack.webhook_secret_sealed ? secrets.decrypt(stack.webhook_secret_sealed) : undefined),
     readiness: {
       database: async () => db.dataSource.query('SELECT 1').then(() => 'ok', (e: Error) => e.message),
       docker: async () => availability.current,

@@ -18,6 +18,8 @@ export interface StackRecord {
   docker_registry: string | null;
   docker_username: string | null;
   docker_password_sealed: string | null;
+  /** The stack's own webhook secret, sealed; overrides WEBHOOK_SECRET for this stack. */
+  webhook_secret_sealed?: string | null;
   paused: boolean;
   state: string;
   sync_status: string;

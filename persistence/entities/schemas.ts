@@ -21,7 +21,7 @@ export const StackEntity = new EntitySchema<StackRecord>({
     compose_path: text(), service_filter: text(true), auto_deploy: { type: 'boolean' },
     reconcile_interval_seconds: { type: 'integer' }, repo_username: name(true),
     repo_token_sealed: text(true), repo_ssh_key_sealed: text(true), docker_registry: name(true),
-    docker_username: name(true), docker_password_sealed: text(true), paused: { type: 'boolean' },
+    docker_username: name(true), docker_password_sealed: text(true), webhook_secret_sealed: text(true), paused: { type: 'boolean' },
     state: name(), sync_status: name(), health_status: name(), last_error: text(true),
     failed_commit: name(true), git_commit: name(true), last_deployed_at: time(true),
     last_reconciled_at: time(true), created_at: time(), updated_at: time(),

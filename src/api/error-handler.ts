@@ -10,7 +10,8 @@ export function describeZodError(error: ZodError): { message: string; field?: st
   const issue = error.issues[0];
   if (!issue) return { message: 'invalid input' };
   if (issue.code === 'unrecognized_keys') {
-    return { message: `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`, field: issue.keys[0] };
+    const keys = issue.keys.map((k) => k.slice(0, 100));
+    return { message: `unknown field ${keys.map((k) => `"${k}"`).join(', ')}`, field: keys[0] };
   }
   const field = issue.path.join('.');
   if (!field) return { message: issue.message };

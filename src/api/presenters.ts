@@ -30,6 +30,7 @@ export function presentStack(stack: StackRecord, live?: StackStateView) {
     has_repo_token: stack.repo_token_sealed !== null,
     has_repo_ssh_key: stack.repo_ssh_key_sealed !== null,
     has_docker_password: stack.docker_password_sealed !== null,
+    has_webhook_secret: Boolean(stack.webhook_secret_sealed),
   };
 }
 

@@ -22,6 +22,8 @@ export const stackFields = {
   docker_registry: optionalText(255),
   docker_username: optionalText(255),
   docker_password: optionalText(),
+  /** This stack's own webhook secret; overrides WEBHOOK_SECRET for its webhooks. */
+  webhook_secret: optionalText(255),
 };
 
 export const createStackSchema = z

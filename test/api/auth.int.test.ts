@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startDaemon, type TestDaemon } from '../support/daemon.ts';
+import { eventually, startDaemon, type TestDaemon } from '../support/daemon.ts';
 import { createApiKey, createStack, quietStack, withKey } from './helpers.ts';
 
 // X-API-KEY with roles (viewer < operator < admin) and per-stack grants, through the daemon.
@@ -55,6 +55,14 @@ describe('API keys and roles', () => {
     const { key } = await createApiKey(daemon, 'log check', 'operator');
     await daemon.request('GET', '/api/v1/stacks', undefined, withKey(key));
     assert.equal(daemon.output().includes(key), false);
+  });
+
+  test('a key records when it was last used', async () => {
+    const created = await createApiKey(daemon, 'usage check', 'viewer');
+    await daemon.request('GET', '/api/v1/stacks', undefined, withKey(created.key));
+    // The stamp is written in the background, after the request it records.
+    const usedAt = await eventually(async () => (await daemon.request('GET', `/api/v1/apikeys/${created.id}`)).body.last_used_at, 'last_used_at');
+    assert.equal(typeof usedAt, 'string');
   });
 
   test('a viewer can read stacks', async () => {

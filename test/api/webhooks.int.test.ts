@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startDaemon, type TestDaemon } from '../support/daemon.ts';
 import {
-  bitbucketPing, bitbucketPush, bitbucketServerPush, genericPush, giteaPush, githubPing, githubPush, gitlabPush, legacyWebhook, resign,
+  bitbucketPing, bitbucketPush, bitbucketServerPush, genericPush, giteaPush, githubFormPush, githubPing, githubPush, gitlabPush, legacyWebhook, resign,
   type PushSpec, type WebhookDelivery,
 } from '../support/webhook-payloads.ts';
 import { createStack, deliver } from './helpers.ts';
@@ -139,6 +141,17 @@ describe('provider webhooks', () => {
     assert.deepEqual(body.matched_stacks, ['wh-gitea']);
   });
 
+  test('a GitHub push sent as a form with a payload field is accepted', async () => {
+    const { status, body } = await deliver(daemon, '/api/v1/webhooks/github', githubFormPush(spec('github', 'github.com')));
+    assert.equal(status, 202);
+    assert.deepEqual(body.matched_stacks, ['wh-github']);
+  });
+
+  test('a webhook body over 1 MiB is a 413 JSON error', async () => {
+    const { status, body } = await deliver(daemon, '/api/v1/webhooks/generic', { body: 'x'.repeat(1_100_000), headers: { 'content-type': 'application/json' } });
+    assert.deepEqual([status, body.code], [413, 'payload_too_large']);
+  });
+
   test('a signed GitHub ping is answered 200', async () => {
     const { status, body } = await deliver(daemon, '/api/v1/webhooks/github', githubPing(SECRET));
     assert.equal(status, 200);
@@ -181,13 +194,61 @@ describe('provider webhooks', () => {
     assert.match(answer.body.error, /ref/);
   });
 
+  test('an accepted push is audited as the provider, with the stacks it matched', async () => {
+    await deliver(daemon, '/api/v1/webhooks/gitea', giteaPush(spec('gitea', 'gitea.example.com')));
+    const { body } = await daemon.request('GET', '/api/v1/audit?actor=webhook:gitea&limit=1');
+    assert.deepEqual([body[0].target, body[0].outcome], ['wh-gitea', 'success']);
+  });
+
+  test('a refused delivery leaves no audit entry', async () => {
+    const count = async () => (await daemon.request('GET', '/api/v1/audit?limit=1000')).body.length;
+    const before = await count();
+    await deliver(daemon, '/api/v1/webhooks/github', githubPush(spec('github', 'github.com', { secret: undefined })));
+    assert.equal(await count(), before);
+  });
+
   test('rejected deliveries are counted in accelero_webhook_rejections_total', async () => {
     await deliver(daemon, '/api/v1/webhooks/gitlab', gitlabPush(spec('gitlab', 'gitlab.example.com', { secret: 'wrong' })));
     const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
     assert.match(metrics, /accelero_webhook_rejections_total\{provider="gitlab",reason="signature_invalid"\} [1-9]/);
   });
 
-  test('the webhook secret never appears in the daemon log', () => {
+  test("a stack's own webhook secret is required for it instead of the global one", async () => {
+    await createStack(daemon, 'wh-own', { repo_url: 'https://github.com/acme/own-secret.git', webhook_secret: 'own-secret-77' });
+    const base = { host: 'github.com', owner: 'acme', repo: 'own-secret', ref: 'refs/heads/main' };
+    const withGlobal = await deliver(daemon, '/api/v1/webhooks/github', githubPush({ ...base, secret: SECRET }));
+    const withOwn = await deliver(daemon, '/api/v1/webhooks/github', githubPush({ ...base, secret: 'own-secret-77' }));
+    assert.deepEqual([withGlobal.status, withGlobal.body.code], [401, 'signature_invalid']);
+    assert.deepEqual([withOwn.status, withOwn.body.matched_stacks], [202, ['wh-own']]);
+  });
+
+  test("a stack's own webhook secret is shown only as has_webhook_secret", async () => {
+    const { body } = await daemon.request('GET', '/api/v1/stacks/wh-own');
+    assert.equal(body.has_webhook_secret, true);
+    assert.equal(JSON.stringify(body).includes('own-secret-77'), false);
+  });
+
+  test("a stack's own webhook secret is stored sealed, never in plaintext", async () => {
+    const files = await Promise.all(['accelero.db', 'accelero.db-wal'].map((f) => readFile(join(daemon.dataDir, f)).catch(() => Buffer.alloc(0))));
+    assert.equal(Buffer.concat(files).includes('own-secret-77'), false);
+  });
+
+  test("setting a stack's webhook secret to null returns it to the global secret", async () => {
+    await createStack(daemon, 'wh-cleared', { repo_url: 'https://github.com/acme/cleared.git', webhook_secret: 'temporary-own' });
+    const cleared = await daemon.request('PUT', '/api/v1/stacks/wh-cleared', { webhook_secret: null });
+    assert.equal(cleared.body.has_webhook_secret, false);
+    const { status } = await deliver(daemon, '/api/v1/webhooks/github', githubPush({ host: 'github.com', owner: 'acme', repo: 'cleared', ref: 'refs/heads/main', secret: SECRET }));
+    assert.equal(status, 202);
+  });
+
+  test('the legacy webhook also takes the stack\'s own secret', async () => {
+    const own = await deliver(daemon, '/webhook', legacyWebhook('wh-own', 'own-secret-77'));
+    const global = await deliver(daemon, '/webhook', legacyWebhook('wh-own', SECRET));
+    assert.deepEqual([own.status, global.status], [202, 401]);
+  });
+
+  test('the webhook secrets never appear in the daemon log', () => {
     assert.equal(daemon.output().includes(SECRET), false);
+    assert.equal(daemon.output().includes('own-secret-77'), false);
   });
 });

@@ -32,7 +32,7 @@ test('reopening a migrated database runs no migration twice and keeps the rows',
   const second = await openDatabase(path);
   t.after(() => second.close());
   const migrations = await second.dataSource.query('SELECT name FROM migrations');
-  assert.equal(migrations.length, 1);
+  assert.equal(migrations.length, second.dataSource.migrations.length);
   assert.equal((await new TransitionStore(second).listForStack('s')).length, 1);
 });
 

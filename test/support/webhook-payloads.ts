@@ -65,6 +65,14 @@ export function githubPush(spec: PushSpec): WebhookDelivery {
   };
 }
 
+/** GitHub's other content type: the JSON in a `payload` form field, signed over the form body. */
+export function githubFormPush(spec: PushSpec): WebhookDelivery {
+  const json = githubPush({ ...spec, secret: undefined });
+  const body = new URLSearchParams({ payload: json.body }).toString();
+  const headers = { ...json.headers, 'content-type': 'application/x-www-form-urlencoded' };
+  return { body, headers: spec.secret ? { ...headers, 'x-hub-signature-256': `sha256=${hmac(spec.secret, body)}` } : headers };
+}
+
 export function githubPing(secret?: string): WebhookDelivery {
   const body = JSON.stringify({ zen: 'Design for failure.', hook_id: 4419, hook: { type: 'Repository', id: 4419, events: ['push'], active: true } });
   return {

@@ -17,7 +17,7 @@ export const responseSchemas = {
     health_status: z.string(), paused: z.boolean(), last_error: nullableText, last_deployed_at: time.nullable(),
     last_reconciled_at: time.nullable(), git_commit: nullableText, created_at: time, updated_at: time,
     docker_registry: nullableText, docker_username: nullableText, has_repo_token: z.boolean(),
-    has_repo_ssh_key: z.boolean(), has_docker_password: z.boolean(),
+    has_repo_ssh_key: z.boolean(), has_docker_password: z.boolean(), has_webhook_secret: z.boolean(),
   }),
   Deployment: z.object({
     id: z.string(), stack_id: z.string(), stack_name: z.string(),

@@ -38,7 +38,6 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
   const effectiveSecret = (stack: StackRecord) => deps.stackWebhookSecret(stack) ?? deps.webhookSecret;
 
   const legacy = async (ctx: Context) => {
-    ctx.state.auditActor = 'webhook';
     const request = requestOf(ctx, await readRawBody(ctx));
     const { stack: idOrName } = legacyWebhookSchema.parse(parseWebhookBody(request.rawBody, ctx.get('content-type')));
     const stack = await deps.stacks.find(idOrName);
@@ -46,6 +45,8 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
     if (secret) requireValid([github.verify(request, secret)]);
     if (!stack) throw new NotFoundError(`stack "${idOrName}" not found`);
     rejectReplay(deps.deliveries, github, request);
+    // Audited only once verified: unsigned noise must not fill the database.
+    ctx.state.auditActor = 'webhook';
     ctx.state.auditTarget = stack.name;
     const { deploymentId } = await deps.commands.deploy(stack.id, 'webhook');
     ctx.status = 202;
@@ -62,15 +63,14 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
   return router;
 }
 
-async function providerWebhook(ctx: Context, provider: WebhookProvider, deps: WebhookRouteDeps, effectiveSecret: (s: StackRecord) => string | undefined) {
-  ctx.state.auditActor = `webhook:${provider.name}`;
+type SecretOf = (stack: StackRecord) => string | undefined;
+
+async function providerWebhook(ctx: Context, provider: WebhookProvider, deps: WebhookRouteDeps, effectiveSecret: SecretOf) {
   const request = requestOf(ctx, await readRawBody(ctx));
   const stacks = await deps.stacks.list();
-  const secrets = new Set([deps.webhookSecret, ...stacks.map(effectiveSecret)].filter((s): s is string => Boolean(s)));
-  const verdicts = [...secrets].map((secret) => [secret, provider.verify(request, secret)] as const);
-  const verified = new Set(verdicts.filter(([, verdict]) => verdict === 'valid').map(([secret]) => secret));
+  const { verified, verdicts } = checkSignature(provider, request, [deps.webhookSecret, ...stacks.map(effectiveSecret)]);
   // With a global secret every stack needs some valid signature: refuse before reading the body.
-  if (deps.webhookSecret) requireValid(verdicts.map(([, verdict]) => verdict));
+  if (deps.webhookSecret) requireValid(verdicts);
 
   const event = provider.parse(request, parseWebhookBody(request.rawBody, ctx.get('content-type')));
   if (event.kind !== 'push') {
@@ -82,17 +82,34 @@ async function providerWebhook(ctx: Context, provider: WebhookProvider, deps: We
     const secret = effectiveSecret(stack);
     return !secret || verified.has(secret);
   });
-  if (candidates.length > 0 && accepted.length === 0) requireValid(verdicts.map(([, verdict]) => verdict));
+  // Every matched stack wants a secret this request is not signed with (e.g. its own secret).
+  if (candidates.length > 0 && accepted.length === 0) requireValid(candidates.map((stack) => provider.verify(request, effectiveSecret(stack)!)));
   rejectReplay(deps.deliveries, provider, request);
-  ctx.state.auditTarget = accepted.map((stack) => stack.name).join(',') || null;
-  const deployments = [];
-  for (const stack of accepted) {
-    const { deploymentId } = await deps.commands.deploy(stack.id, 'webhook');
-    deployments.push({ stack_id: stack.id, stack_name: stack.name, deployment_id: deploymentId });
-  }
+  const deployments = await queueDeploys(ctx, deps.commands, provider, accepted);
   requestLogger(ctx).info({ provider: provider.name, refs: event.push.refs, matched_stacks: deployments }, 'webhook push');
   ctx.status = 202;
   ctx.body = { status: 'accepted', matched_stacks: accepted.map((stack) => stack.name), deployments };
+}
+
+/** Which of the configured secrets the request is signed with, and each secret's verdict. */
+function checkSignature(provider: WebhookProvider, request: WebhookRequest, secrets: ReadonlyArray<string | undefined>) {
+  const distinct = [...new Set(secrets.filter((s): s is string => Boolean(s)))];
+  const verdicts = distinct.map((secret) => provider.verify(request, secret));
+  return { verified: new Set(distinct.filter((_, i) => verdicts[i] === 'valid')), verdicts };
+}
+
+async function queueDeploys(ctx: Context, commands: StackCommands, provider: WebhookProvider, stacks: StackRecord[]) {
+  if (stacks.length > 0) {
+    // Audited only once verified: unsigned noise must not fill the database.
+    ctx.state.auditActor = `webhook:${provider.name}`;
+    ctx.state.auditTarget = stacks.map((stack) => stack.name).join(',');
+  }
+  const deployments = [];
+  for (const stack of stacks) {
+    const { deploymentId } = await commands.deploy(stack.id, 'webhook');
+    deployments.push({ stack_id: stack.id, stack_name: stack.name, deployment_id: deploymentId });
+  }
+  return deployments;
 }
 
 /** Throws the 401 unless one verdict is valid; `missing` when no signature was sent at all. */
@@ -117,7 +134,9 @@ function countRejections(provider: string, handler: (ctx: Context) => Promise<vo
     } catch (error) {
       const status = error instanceof AcceleroError ? error.status : (error as { status?: number }).status;
       if (typeof status === 'number' && status >= 400 && status < 500) {
-        recordWebhookRejection(provider, error instanceof AcceleroError ? error.code : `http_${status}`);
+        const reason = error instanceof AcceleroError ? error.code : `http_${status}`;
+        recordWebhookRejection(provider, reason);
+        requestLogger(ctx).warn({ provider, reason, status }, 'webhook refused');
       }
       throw error;
     }

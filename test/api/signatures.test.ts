@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { hasRole, requiredRole, stackInPath } from '../../src/api/auth/roles.ts';
+import { DeliveryLog } from '../../src/api/webhooks/replay.ts';
+import { verifyHmacSha256, verifyToken } from '../../src/api/webhooks/signatures.ts';
+
+const body = Buffer.from('{"ref":"refs/heads/main"}');
+const hex = createHmac('sha256', 'secret').update(body).digest('hex');
+
+describe('webhook signatures', () => {
+  test('sha256=<hex> of the body with the secret is valid', () => {
+    assert.equal(verifyHmacSha256(`sha256=${hex}`, body, 'secret'), 'valid');
+  });
+
+  test('bare hex (Gitea) is valid, in either case', () => {
+    assert.equal(verifyHmacSha256(hex.toUpperCase(), body, 'secret'), 'valid');
+  });
+
+  test('a signature of another body is invalid', () => {
+    assert.equal(verifyHmacSha256(`sha256=${hex}`, Buffer.from('{}'), 'secret'), 'invalid');
+  });
+
+  test('a truncated or non-hex signature is invalid', () => {
+    assert.equal(verifyHmacSha256(`sha256=${hex.slice(0, 40)}`, body, 'secret'), 'invalid');
+    assert.equal(verifyHmacSha256('sha256=zz', body, 'secret'), 'invalid');
+  });
+
+  test('no header is missing', () => {
+    assert.equal(verifyHmacSha256('', body, 'secret'), 'missing');
+    assert.equal(verifyToken('', 'secret'), 'missing');
+  });
+
+  test('a GitLab token must equal the secret exactly', () => {
+    assert.deepEqual([verifyToken('secret', 'secret'), verifyToken('secret ', 'secret'), verifyToken('Secret', 'secret')], ['valid', 'invalid', 'invalid']);
+  });
+});
+
+describe('delivery replay log', () => {
+  test('the second delivery of an id is a replay, for the same provider only', () => {
+    const log = new DeliveryLog();
+    assert.deepEqual([log.isReplay('github', 'a'), log.isReplay('github', 'a'), log.isReplay('gitea', 'a')], [false, true, false]);
+  });
+
+  test('an id is forgotten after the time to live', () => {
+    const log = new DeliveryLog(1000);
+    log.isReplay('github', 'a', 0);
+    assert.equal(log.isReplay('github', 'a', 1001), false);
+  });
+
+  test('the log keeps at most its maximum number of ids', () => {
+    const log = new DeliveryLog(60_000, 2);
+    for (const id of ['a', 'b', 'c']) log.isReplay('github', id, 0);
+    assert.equal(log.isReplay('github', 'a', 1), false);
+  });
+});
+
+describe('roles', () => {
+  test('reads need viewer, writes operator, keys and audit admin', () => {
+    assert.deepEqual(
+      [requiredRole('GET', '/api/v1/stacks'), requiredRole('POST', '/api/v1/stacks/x/deploy'), requiredRole('GET', '/api/v1/apikeys'), requiredRole('GET', '/api/v1/audit'), requiredRole('POST', '/api/v1/admin/backup')],
+      ['viewer', 'operator', 'admin', 'admin', 'admin'],
+    );
+  });
+
+  test('a path that only starts like an admin prefix is not admin', () => {
+    assert.equal(requiredRole('GET', '/api/v1/apikeysx'), 'viewer');
+  });
+
+  test('roles are ordered viewer < operator < admin', () => {
+    const caller = (role: 'viewer' | 'operator' | 'admin') => ({ name: 'x', keyId: null, role, stacks: null });
+    assert.deepEqual([hasRole(caller('operator'), 'viewer'), hasRole(caller('operator'), 'admin'), hasRole(caller('admin'), 'operator')], [true, false, true]);
+  });
+
+  test('the stack of a path is decoded', () => {
+    assert.equal(stackInPath('/api/v1/stacks/my%2Dstack/deploy'), 'my-stack');
+    assert.equal(stackInPath('/api/v1/apikeys/x'), undefined);
+  });
+});
