@@ -39,6 +39,8 @@ export interface StackStepDeps {
 
 interface Workspace {
   revision?: SourceRevision;
+  /** The drift last recorded for this stack, as JSON. */
+  lastDrift?: string;
   project?: ComposeProject;
   diff?: DiffResult;
   outcome?: ApplyOutcome;
@@ -110,7 +112,12 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
     });
     Object.assign(ws, { project, diff, outcome: undefined });
     const checkedAt = new Date().toISOString();
-    await deps.drift.record({ stack_id: stackId, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift });
+    // A drift report is kept when drift changes; an unchanged one only moves last_reconciled_at.
+    const driftKey = JSON.stringify(diff.drift);
+    if (ws.lastDrift !== driftKey) {
+      await deps.drift.record({ stack_id: stackId, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift });
+      ws.lastDrift = driftKey;
+    }
     deps.bus.publish({ kind: 'drift', stack_id: stackId, stack_name: stackName, has_drift: diff.drift.length > 0, drift_count: diff.drift.length, at: checkedAt });
     if (!diff.hasChanges && cycle.deploymentId) {
       await deps.deployments.finish(cycle.deploymentId, { status: 'completed', git_commit: ws.revision.commit, changes: [] });

@@ -24,11 +24,18 @@ export function describeEvent(type: string): string {
   return type;
 }
 
+/** States a stack rests in; the busy ones in between are only shown live (supervisor). */
+const SETTLED_STATES = new Set(['idle', 'failed', 'paused']);
+
 /**
- * Persists every transition in order (one write queue) with the stack's status columns, and
- * publishes it. A failed write is logged, never thrown into the actor system.
+ * Persists every transition in order (one write queue) and publishes it. The stack row's
+ * status columns are written when a stack settles and only when they changed, so an idle
+ * reconcile cycle costs the transitions and nothing else. A failed write is logged, never
+ * thrown into the actor system.
  */
 export class TransitionRecorder {
+  private readonly lastStatus = new Map<string, string>();
+
   constructor(
     private readonly transitions: TransitionStore,
     private readonly stacks: StackStore,
@@ -43,18 +50,26 @@ export class TransitionRecorder {
     this.transitions
       .append({ stack_id: t.stackId, from_state: t.from, to_state: t.to, event, at: t.at, deployment_id: deploymentId })
       .catch((error) => this.logger.error({ err: error, stack_id: t.stackId }, 'could not persist a transition'));
-    this.stacks
-      .updateStatus(t.stackId, {
-        state: t.to,
-        sync_status: t.context.syncStatus,
-        health_status: t.context.healthStatus,
-        last_error: t.context.lastError,
-        paused: t.context.paused,
-        failed_commit: t.context.failedCommit,
-        ...(t.from === 'diffing' || t.from === 'verifying' ? { last_reconciled_at: t.at } : {}),
-      })
-      .catch((error) => this.logger.error({ err: error, stack_id: t.stackId }, 'could not persist the stack status'));
+    this.persistStatus(t);
     this.logger.debug({ stack: t.stackName, from: t.from, to: t.to, event }, 'transition');
     this.bus.publish({ kind: 'transition', stack_id: t.stackId, stack_name: t.stackName, from: t.from, to: t.to, event, at: t.at, deployment_id: deploymentId });
+  }
+
+  private persistStatus(t: ObservedTransition): void {
+    if (!SETTLED_STATES.has(t.to)) return;
+    const status = {
+      state: t.to,
+      sync_status: t.context.syncStatus,
+      health_status: t.context.healthStatus,
+      last_error: t.context.lastError,
+      paused: t.context.paused,
+      failed_commit: t.context.failedCommit,
+    };
+    const key = JSON.stringify(status);
+    if (this.lastStatus.get(t.stackId) === key) return;
+    this.lastStatus.set(t.stackId, key);
+    this.stacks
+      .updateStatus(t.stackId, status)
+      .catch((error) => this.logger.error({ err: error, stack_id: t.stackId }, 'could not persist the stack status'));
   }
 }
