@@ -91,7 +91,9 @@ describe('draining at shutdown', () => {
     const readyz = await eventually(async () => {
       const response = await fetch(`${daemon.url}/readyz`);
       return response.status === 503 ? response.json() : undefined;
-    }, 'readyz to report draining');
+    }, 'readyz to report draining').catch((error) => {
+      throw new Error(`${error.message}\ndaemon output:\n${daemon.output().slice(-3000)}`);
+    });
     assert.equal(readyz.status, 'draining');
     const { status, body } = await daemon.request('POST', '/api/v1/stacks', { name: 'late', repo_url: '/x' });
     assert.deepEqual([status, body.code], [503, 'draining']);
