@@ -3,6 +3,7 @@ import type { ComposeLoader, ComposeProject } from '../src/compose/types.ts';
 import type { AcceleroGitSource, SourceRevision } from '../src/git/index.ts';
 import { errorMessage } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
+import { recordDrift } from '../src/metrics.ts';
 import type { StepInput } from '../machines/stack.machine.ts';
 import type { ApplyOutput, DiffOutput, FetchOutput, RollBackOutput, VerifyOutput } from '../machines/stack.types.ts';
 import type { StackRecord } from '../persistence/entities/records.ts';
@@ -112,6 +113,7 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
     });
     Object.assign(ws, { project, diff, outcome: undefined });
     const checkedAt = new Date().toISOString();
+    recordDrift(stackName, diff.drift.map((d) => d.type));
     // A drift report is kept when drift changes; an unchanged one only moves last_reconciled_at.
     const driftKey = JSON.stringify(diff.drift);
     if (ws.lastDrift !== driftKey) {

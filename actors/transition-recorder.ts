@@ -1,4 +1,5 @@
 import type { Logger } from '../src/logger.ts';
+import { recordReconcileCycle } from '../src/metrics.ts';
 import type { StackContext } from '../machines/stack.types.ts';
 import type { StackStore } from '../persistence/stack-store.ts';
 import type { TransitionStore } from '../persistence/transition-store.ts';
@@ -22,6 +23,16 @@ export function describeEvent(type: string): string {
   if (type.startsWith('xstate.after')) return 'timer';
   if (type === 'xstate.init') return 'start';
   return type;
+}
+
+/** How a cycle ended, read off the transition that ends it (metrics). */
+export function cycleOutcome(t: Pick<ObservedTransition, 'from' | 'to' | 'context'>): string | undefined {
+  if (t.to === 'failed') return 'failed';
+  if (t.to !== 'idle' && t.to !== 'paused') return undefined;
+  if (t.from === 'diffing') return t.context.syncStatus === 'synced' ? 'in_sync' : 'drift_recorded';
+  if (t.from === 'verifying') return 'deployed';
+  if (t.from === 'rolling_back') return 'rolled_back';
+  return undefined;
 }
 
 /** States a stack rests in; the busy ones in between are only shown live (supervisor). */
@@ -51,6 +62,8 @@ export class TransitionRecorder {
       .append({ stack_id: t.stackId, from_state: t.from, to_state: t.to, event, at: t.at, deployment_id: deploymentId })
       .catch((error) => this.logger.error({ err: error, stack_id: t.stackId }, 'could not persist a transition'));
     this.persistStatus(t);
+    const outcome = cycleOutcome(t);
+    if (outcome) recordReconcileCycle(outcome);
     this.logger.debug({ stack: t.stackName, from: t.from, to: t.to, event }, 'transition');
     this.bus.publish({ kind: 'transition', stack_id: t.stackId, stack_name: t.stackName, from: t.from, to: t.to, event, at: t.at, deployment_id: deploymentId });
   }

@@ -7,7 +7,8 @@ import type { DeploymentRecord, DeploymentStatus, DeploymentStep, DeploymentTrig
 export class DeploymentStore {
   private readonly repo: Repository<DeploymentRecord>;
 
-  constructor(private readonly db: Database) {
+  /** `onFinished` observes every deployment that reaches a final status (metrics). */
+  constructor(private readonly db: Database, private readonly onFinished: (deployment: DeploymentRecord) => void = () => {}) {
     this.repo = db.dataSource.getRepository(DeploymentEntity);
   }
 
@@ -50,7 +51,12 @@ export class DeploymentStore {
 
   finish(id: string, patch: Pick<DeploymentRecord, 'status'> & Partial<DeploymentRecord>): Promise<void> {
     return this.db.writes.run(async () => {
+      const before = await this.repo.findOneBy({ id });
+      // A deployment is finished once: a second report (an error path after a rollback) is ignored.
+      if (!before || isFinal(before.status)) return;
       await this.repo.update({ id }, { completed_at: new Date().toISOString(), ...patch });
+      const after = await this.repo.findOneBy({ id });
+      if (after) this.onFinished(after);
     });
   }
 
@@ -77,4 +83,8 @@ export class DeploymentStore {
       await this.repo.delete({ stack_id: stackId });
     });
   }
+}
+
+export function isFinal(status: DeploymentStatus): boolean {
+  return status === 'completed' || status === 'failed' || status === 'rolled_back' || status === 'interrupted';
 }

@@ -26,6 +26,7 @@ import { createDockerGateway } from './docker/index.ts';
 import { EngineAvailability } from './engine-availability.ts';
 import { createGitSource } from './git/index.ts';
 import { createLogger } from './logger.ts';
+import { forgetStackMetrics, recordDeploymentFinished } from './metrics.ts';
 import { createSecretBox } from './secrets/index.ts';
 
 // The composition root: the only place that builds singletons. Everything else receives its
@@ -45,7 +46,10 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
 
   const db = await openDatabase(config.databasePath);
   const stacks = new StackStore(db);
-  const deployments = new DeploymentStore(db);
+  const deployments = new DeploymentStore(db, (d) => {
+    const seconds = d.completed_at ? (Date.parse(d.completed_at) - Date.parse(d.started_at)) / 1000 : 0;
+    recordDeploymentFinished(d.status, seconds);
+  });
   const snapshots = new SnapshotStore(db);
   const transitions = new TransitionStore(db);
   const drift = new DriftStore(db);
@@ -73,6 +77,7 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
       steps.forget(stack.id);
       await snapshots.deleteForStack(stack.id);
       await drift.deleteForStack(stack.id);
+      forgetStackMetrics(stack.name);
       await git.forget(stack.name);
     },
   });

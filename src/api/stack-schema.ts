@@ -3,13 +3,22 @@ import { z } from 'zod';
 // The stack fields of API.md, validated with zod. Unknown fields are rejected (`strict`), so a
 // typo is a 400 that names it instead of a setting silently ignored.
 
+/** An https URL with user info, or any URL with a password in it. `ssh://git@host` is fine. */
+export function carriesCredentials(url: string): boolean {
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/@]*)@/i.exec(url);
+  if (!match) return false;
+  const [, scheme, userInfo] = match;
+  return /^https?$/i.test(scheme!) || userInfo!.includes(':');
+}
+
 export const STACK_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 const optionalText = (max = 4096) => z.string().max(max).nullable().optional();
 
 export const stackFields = {
   name: z.string().regex(STACK_NAME_PATTERN, 'letters, digits, "_", "." or "-", starting with a letter or digit, at most 63 characters'),
-  repo_url: z.string().min(1, 'must not be empty').max(2048),
+  repo_url: z.string().min(1, 'must not be empty').max(2048).refine((url) => !carriesCredentials(url),
+    'must not contain credentials (they would be stored and shown in plain text); use repo_username and repo_token'),
   compose_path: z.string().min(1).max(1024),
   repo_branch: z.string().min(1).max(255),
   repo_ref: optionalText(255),

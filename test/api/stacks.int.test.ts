@@ -57,6 +57,14 @@ describe('stack API input handling', () => {
     assert.match(body.error, /reconcile_interval_seconds/);
   });
 
+  test('a repo_url with credentials in it is a 400 that points to repo_token, and the token is not echoed', async () => {
+    const { status, body } = await daemon.request('POST', '/api/v1/stacks', { ...valid, name: 'acct-api-creds', repo_url: 'https://deployer:s3cret-tok@git.example.com/app.git' });
+    assert.equal(status, 400);
+    assert.match(body.error, /repo_url/);
+    assert.match(body.error, /repo_token/);
+    assert.doesNotMatch(JSON.stringify(body), /s3cret-tok/);
+  });
+
   test('malformed JSON is a 400 JSON error', async () => {
     const { status, body } = await daemon.request('POST', '/api/v1/stacks', '{"name": ');
     assert.equal(status, 400);

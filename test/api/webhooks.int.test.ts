@@ -101,8 +101,8 @@ describe('provider webhooks', () => {
     assert.deepEqual(body.matched_stacks, ['wh-ssh']);
   });
 
-  test('a repository URL with credentials in it still matches', async () => {
-    await createStack(daemon, 'wh-creds', { repo_url: 'https://deploy:tok@gitlab.example.com/acme/creds-shop.git' });
+  test('a stack on an ssh:// URL with a user still matches a push that names the https URL', async () => {
+    await createStack(daemon, 'wh-creds', { repo_url: 'ssh://git@gitlab.example.com/acme/creds-shop.git' });
     const { body } = await deliver(daemon, '/api/v1/webhooks/gitlab', gitlabPush({ host: 'gitlab.example.com', owner: 'acme', repo: 'creds-shop', ref: 'refs/heads/main', secret: SECRET }));
     assert.deepEqual(body.matched_stacks, ['wh-creds']);
   });

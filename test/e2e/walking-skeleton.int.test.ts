@@ -128,6 +128,16 @@ describe('walking skeleton: a stack from a local git repository deployed to the 
     assert.ok(body.every((d: { status: string }) => d.status === 'completed'));
   });
 
+  test('the metrics count the deployments, the reconcile cycles and the drift', async () => {
+    const response = await fetch(`${daemon.url}/metrics`);
+    const text = await response.text();
+    assert.match(text, /accelero_deployments_total\{status="completed"\} 3/);
+    assert.match(text, /accelero_deploy_duration_seconds_count\{status="completed"\} 3/);
+    assert.match(text, /accelero_reconcile_cycles_total\{outcome="deployed"\} 2/);
+    assert.match(text, /accelero_reconcile_cycles_total\{outcome="in_sync"\} 1/);
+    assert.match(text, new RegExp(`accelero_drift_items\\{stack="${stack}",type="missing"\\} 0`));
+  });
+
   test('deleting with remove_containers=true leaves no container or network behind', async () => {
     const { status, body } = await daemon.request('DELETE', `/api/v1/stacks/${stack}?remove_containers=true`);
     assert.equal(status, 200);
