@@ -31,6 +31,7 @@ export function createDockerReconcileEngine(gateway: DockerGateway, logger: Logg
         pinnedImageIds: ctx.pinnedImageIds,
         snapshots: { save: (_id, snapshots) => ctx.saveSnapshots(snapshots) },
         onProgress: (event) => ctx.onProgress(event),
+        logger: ctx.logger,
       });
     },
 

@@ -1,4 +1,5 @@
 import type { ComposeProject } from '../src/compose/types.ts';
+import type { Logger } from '../src/logger.ts';
 import type { HealthStatus } from '../machines/stack.types.ts';
 import type { DeploymentChange } from '../persistence/entities/records.ts';
 
@@ -66,6 +67,8 @@ export interface ApplyContext {
   pinnedImageIds?: Record<string, string>;
   saveSnapshots(snapshots: Array<{ service: string; containerName: string; containerId: string | null }>): Promise<void>;
   onProgress(progress: { service: string | null; step: string; message: string }): void;
+  /** Logger whose lines carry the stack and deployment ids. */
+  logger: Logger;
 }
 
 export interface ApplyOutcome {

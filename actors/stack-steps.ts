@@ -150,8 +150,9 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
       registryAuth: registryAuthOf(stack, deps.secrets),
       pinnedImageIds: pinned,
       saveSnapshots: (snapshots) => deps.snapshots.save(stackId, deploymentId, snapshots),
+      logger: log,
+      // The Docker layer logs each step itself (with this deployment's logger).
       onProgress: (p) => {
-        log.info({ service: p.service, step: p.step }, p.message);
         void deps.deployments.addStep(deploymentId, p);
         deps.bus.publish({ kind: 'deployment', stack_id: stackId, stack_name: stackName, deployment_id: deploymentId, ...p, at: new Date().toISOString() });
       },

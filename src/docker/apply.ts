@@ -38,7 +38,7 @@ export async function applyPlan(gateway: DockerGateway, plan: Plan, project: Com
   }
   const imageIds = session.imageIds;
   try {
-    await ensureResources(gateway.docker, ctx.stackName, project, missing, gateway.logger);
+    await ensureResources(gateway.docker, ctx.stackName, project, missing, ctx.logger ?? gateway.logger);
     const failures = await applyLevels(session, plan);
     const fatal = failures.find((f) => failureAction(project, f.service) !== 'continue');
     if (fatal && failureAction(project, fatal.service) === 'rollback') {
@@ -57,7 +57,7 @@ function newSession(
   images: { imageIds: Record<string, string>; createImages: Record<string, string> }, snapshots: ServiceSnapshot[],
 ): RolloutSession {
   return {
-    docker: gateway.docker, logger: gateway.logger, project, ctx,
+    docker: gateway.docker, logger: ctx.logger ?? gateway.logger, project, ctx,
     imageIds: images.imageIds, createImages: images.createImages,
     snapshots: new Map(snapshots.map((s) => [s.containerId, s])),
     aside: [], verifyTimeoutMs: ctx.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,

@@ -3,6 +3,7 @@
 // what it reports (ApplyResult). Plain serialisable data only: no class instances, no Date.
 
 import type { RolloutOrder } from '../compose/types.ts';
+import type { Logger } from './logger.ts';
 
 export type ContainerStatus =
   | 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -145,6 +146,8 @@ export interface ApplyContext {
   onProgress?: (event: ProgressEvent) => void;
   /** Image ids to run instead of resolving the references (a rollback to a past deployment). */
   pinnedImageIds?: Record<string, string>;
+  /** The deployment's own logger (stack and deployment ids on every line); default the gateway's. */
+  logger?: Logger;
   /** Upper bound for one replica's verification and for a depends_on wait (guards hangs); default 300 s. */
   verifyTimeoutMs?: number;
 }

@@ -91,6 +91,12 @@ describe('walking skeleton: a stack from a local git repository deployed to the 
     assert.ok(inspect.Config.Env.includes('APP_ENV=staging'));
     firstWebId = web.Id;
 
+    const stepLines = daemon.output().split('\n').filter((line) => line.includes('"step":"'));
+    assert.ok(stepLines.length > 0, 'the rollout steps are logged');
+    for (const line of stepLines) {
+      assert.ok(line.includes(`"deployment_id":"${body.deployment_id}"`) && line.includes(`"stack":"${stack}"`), line);
+    }
+
     const migrate = (await containersOf(stack)).find((c) => c.Labels['accelero.service'] === 'migrate');
     assert.ok(migrate, 'the one-shot migrate service ran');
     firstMigrateId = migrate.Id;
