@@ -7,7 +7,7 @@ import type Dockerode from 'dockerode';
 import type { ComposeProject } from '../compose/types.ts';
 import { ASIDE_MARKER, LABEL, stackFilter } from './labels.ts';
 import { normaliseReference } from './images-ref.ts';
-import type { ActualContainer, ActualNetwork, ActualState, ActualVolume, ContainerStatus, HealthState } from './types.ts';
+import type { ActualContainer, ActualNetwork, ActualState, ActualVolume, ContainerStatus, HealthState, VolumeMount } from './types.ts';
 
 export async function readActualState(docker: Dockerode, stackName: string, project?: ComposeProject): Promise<ActualState> {
   const [entries, networks, volumes, images] = await Promise.all([
@@ -43,10 +43,20 @@ export function toActualContainer(entry: Dockerode.ContainerInfo): ActualContain
     health: parseHealth(entry.Status),
     exitCode: parseExitCode(entry.Status),
     keptAside: name.includes(ASIDE_MARKER),
+    anonymousVolumes: anonymousVolumesOf(entry),
     labels,
     networks: Object.keys(entry.NetworkSettings?.Networks ?? {}),
     createdAt: new Date(entry.Created * 1000).toISOString(),
   };
+}
+
+/** Docker names anonymous volumes with 64 hex digits; named ones carry their name. */
+const ANONYMOUS_VOLUME = /^[0-9a-f]{64}$/;
+
+export function anonymousVolumesOf(entry: Dockerode.ContainerInfo): VolumeMount[] {
+  return (entry.Mounts ?? [])
+    .filter((m) => m.Type === 'volume' && typeof m.Name === 'string' && ANONYMOUS_VOLUME.test(m.Name))
+    .map((m) => ({ name: m.Name!, target: m.Destination }));
 }
 
 /** Docker appends `(healthy)`, `(unhealthy)` or `(health: starting)` to the status of a container with a healthcheck. */

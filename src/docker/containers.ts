@@ -6,7 +6,7 @@ import type Dockerode from 'dockerode';
 import type { ComposeProject, ComposeService } from '../compose/types.ts';
 import { engine, engineIgnoringMissing, type Where } from './engine-errors.ts';
 import { asideName, containerLabels } from './labels.ts';
-import type { EndpointSnapshot } from './types.ts';
+import type { EndpointSnapshot, VolumeMount } from './types.ts';
 
 export interface ReplicaSpec {
   stackName: string;
@@ -20,6 +20,8 @@ export interface ReplicaSpec {
   /** Config.Image: the reference, or an image id when pinned to an image the tag no longer names. */
   image: string;
   imageId: string;
+  /** Anonymous volumes of the container this one replaces (their data must survive). */
+  inheritedVolumes?: VolumeMount[];
 }
 
 /** Creates (does not start) one replica; returns its id. */
@@ -34,7 +36,29 @@ export async function createReplica(docker: Dockerode, spec: ReplicaSpec): Promi
   });
   const endpoints = withServiceAlias(service.create.NetworkingConfig.EndpointsConfig, service.name);
   const config = { ...service.create.Config, Image: spec.image, Labels: labels };
-  return createWithEndpoints(docker, spec.name, config, service.create.HostConfig, endpoints, where);
+  const hostConfig = withInheritedVolumes(service.create.HostConfig, spec.inheritedVolumes ?? []);
+  return createWithEndpoints(docker, spec.name, config, hostConfig, endpoints, where);
+}
+
+/**
+ * compose carries a replaced container's anonymous volumes over to the new one, so a database
+ * image's VOLUME keeps its data across a recreate; a target the service now mounts itself wins.
+ */
+export function withInheritedVolumes(hostConfig: Record<string, unknown>, inherited: VolumeMount[]): Record<string, unknown> {
+  if (inherited.length === 0) return hostConfig;
+  const mounts = Array.isArray(hostConfig.Mounts) ? (hostConfig.Mounts as Array<{ Type?: string; Source?: string; Target?: string }>) : [];
+  const binds = Array.isArray(hostConfig.Binds) ? (hostConfig.Binds as string[]) : [];
+  const byTarget = new Map(inherited.map((v) => [v.target, v]));
+  // An anonymous mount the service declares itself (`- /data`) takes the old volume, as in compose.
+  const isAnonymous = (m: { Type?: string; Source?: string }) => m.Type === 'volume' && !m.Source;
+  const kept = mounts.filter((m) => !(isAnonymous(m) && m.Target && byTarget.has(m.Target)));
+  const taken = new Set([
+    ...kept.map((m) => m.Target),
+    ...binds.map((b) => b.split(':')[1]),
+    ...Object.keys((hostConfig.Tmpfs as Record<string, string> | undefined) ?? {}),
+  ]);
+  const carried = inherited.filter((v) => !taken.has(v.target)).map((v) => ({ Type: 'volume', Source: v.name, Target: v.target }));
+  return carried.length === 0 ? hostConfig : { ...hostConfig, Mounts: [...kept, ...carried] };
 }
 
 /** Compose gives every container its service name as a network alias; make sure it is there. */

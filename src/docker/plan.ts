@@ -5,7 +5,7 @@
 import type { ComposeProject, ComposeService } from '../compose/types.ts';
 import { containerName } from './labels.ts';
 import { dependencyLevels, rolloutOrder, selectServices } from './service-rules.ts';
-import type { ActualState, DriftItem, Plan, PlannedAction, ReplicaStep, ServiceAction } from './types.ts';
+import type { ActualState, DriftItem, Plan, PlannedAction, ReplicaStep, ServiceAction, ActualContainer } from './types.ts';
 
 export interface PlanOptions { serviceFilter?: string[] }
 
@@ -15,7 +15,8 @@ const STRENGTH: ServiceAction[] = ['recreate', 'create', 'start', 'remove', 'non
 
 export function planRollout(project: ComposeProject, actual: ActualState, drift: DriftItem[], opts: PlanOptions = {}): Plan {
   const selected = selectServices(project, opts.serviceFilter);
-  const actions = selected.map((s) => planService(project, s, drift.filter((d) => d.service === s.name && d.resource === 'container')));
+  const containers = new Map(actual.containers.map((c) => [c.id, c]));
+  const actions = selected.map((s) => planService(project, s, drift.filter((d) => d.service === s.name && d.resource === 'container'), containers));
   const removals = planRemovals(project, actual, drift);
   const levels = groupByLevel(selected, actions);
   if (removals.length > 0) levels.push(removals);
@@ -32,18 +33,19 @@ export function planRollout(project: ComposeProject, actual: ActualState, drift:
   };
 }
 
-function planService(project: ComposeProject, service: ComposeService, drift: DriftItem[]): PlannedAction {
+function planService(project: ComposeProject, service: ComposeService, drift: DriftItem[], containers: Map<string, ActualContainer>): PlannedAction {
   const replicas: ReplicaStep[] = [];
   for (let n = 1; n <= service.replicas; n++) {
     const mine = drift.filter((d) => d.number === n && d.kind !== 'extra');
     const containerId = mine.find((d) => d.containerId)?.containerId;
     const name = containerName(project.name, service.name, n, service.containerName);
-    replicas.push({ number: n, action: replicaAction(mine), containerId, containerName: name });
+    const anonymousVolumes = containerId ? containers.get(containerId)?.anonymousVolumes ?? [] : [];
+    replicas.push({ number: n, action: replicaAction(mine), containerId, containerName: name, anonymousVolumes });
   }
   for (const extra of drift.filter((d) => d.kind === 'extra')) {
     replicas.push({ number: extra.number ?? 0, action: 'remove', containerId: extra.containerId, containerName: extra.actual });
   }
-  const { order, reason: orderReason } = rolloutOrder(service);
+  const { order, reason: orderReason } = rolloutOrder(service, replicas.some((r) => r.action === 'recreate' && (r.anonymousVolumes?.length ?? 0) > 0));
   const action = strongest(replicas.map((r) => r.action));
   const relevant = action === 'none' ? [] : drift;
   return {

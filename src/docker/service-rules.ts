@@ -35,14 +35,19 @@ export interface OrderDecision { order: RolloutOrder; reason: string }
 
 /**
  * update_config.order when given, else start-first; stop-first is forced when a second
- * container would collide with the first: a fixed host port, or a fixed container_name.
+ * container would collide with the first: a fixed host port, a fixed container_name, or
+ * anonymous volumes the replacement takes over (two processes on one data directory — a
+ * database image's VOLUME — must not run at once; compose also recreates stop-first).
  */
-export function rolloutOrder(service: ComposeService): OrderDecision {
+export function rolloutOrder(service: ComposeService, inheritsAnonymousVolumes = false): OrderDecision {
   if (service.publishesFixedHostPort) {
     return { order: 'stop-first', reason: 'publishes a fixed host port (two containers cannot bind it)' };
   }
   if (service.containerName) {
     return { order: 'stop-first', reason: `has container_name "${service.containerName}"` };
+  }
+  if (inheritsAnonymousVolumes) {
+    return { order: 'stop-first', reason: 'its container has anonymous volumes that the replacement takes over' };
   }
   if (service.updateConfig.order) return { order: service.updateConfig.order, reason: 'deploy.update_config.order' };
   return { order: 'start-first', reason: 'default (no fixed host port, no container_name)' };

@@ -32,6 +32,8 @@ export interface ActualContainer {
   exitCode: number | null;
   /** True for an old container renamed aside during a rollout (kept for rollback). */
   keptAside: boolean;
+  /** Anonymous volumes it mounts; a replacement takes them over so their data survives. */
+  anonymousVolumes: VolumeMount[];
   labels: Record<string, string>;
   /** Docker network names the container is attached to. */
   networks: string[];
@@ -72,12 +74,17 @@ export interface DriftItem {
 export type ServiceAction = 'create' | 'recreate' | 'start' | 'remove' | 'none';
 
 /** What happens to one replica of a service. */
+/** An anonymous volume (a VOLUME of the image, or `- /path` in compose) mounted at `target`. */
+export interface VolumeMount { name: string; target: string }
+
 export interface ReplicaStep {
   number: number;
   action: ServiceAction;
   /** The current container of that replica, when there is one. */
   containerId?: string;
   containerName: string;
+  /** Anonymous volumes of the current container, handed to its replacement (compose does too). */
+  anonymousVolumes?: VolumeMount[];
 }
 
 export interface PlannedAction {

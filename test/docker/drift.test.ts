@@ -13,7 +13,7 @@ function container(service: string, overrides: Partial<ActualContainer> = {}): A
     id: `${service}-id`, name: `shop-${service}-1`, service, number: 1,
     image: s?.image ?? 'old:1', imageId: ID, configHash: s?.configHash ?? 'x',
     deploymentId: 'd1', commit: 'c1', state: 'running', statusText: 'Up 1 minute', health: 'none',
-    exitCode: null, keptAside: false, labels: {}, networks: ['shop_default'], createdAt: '2026-01-01T00:00:00.000Z',
+    exitCode: null, keptAside: false, anonymousVolumes: [], labels: {}, networks: ['shop_default'], createdAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
   };
 }

@@ -13,7 +13,7 @@ function container(overrides: Partial<ActualContainer>): ActualContainer {
   return {
     id: 'id', name: 'shop-db-1', service: 'db', number: 1, image: 'accelero-test/web:v1', imageId: 'sha256:a',
     configHash: '', deploymentId: '', commit: '', state: 'running', statusText: 'Up', health: 'none',
-    exitCode: null, keptAside: false, labels: {}, networks: [], createdAt: '', ...overrides,
+    exitCode: null, keptAside: false, anonymousVolumes: [], labels: {}, networks: [], createdAt: '', ...overrides,
   };
 }
 

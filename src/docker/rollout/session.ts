@@ -8,7 +8,7 @@ import type { ReplicaSpec } from '../containers.ts';
 import { tailLogs, verifyContainer } from '../health.ts';
 import type { Logger } from '../logger.ts';
 import { isJob } from '../service-rules.ts';
-import type { ApplyContext, ServiceSnapshot } from '../types.ts';
+import type { ApplyContext, ServiceSnapshot, VolumeMount } from '../types.ts';
 
 export interface AsideContainer { id: string; service: string }
 
@@ -39,13 +39,16 @@ export class ReplicaFailure extends DockerError {
   }
 }
 
-export function replicaSpec(session: RolloutSession, service: ComposeService, number: number, name: string): ReplicaSpec {
+export function replicaSpec(
+  session: RolloutSession, service: ComposeService, number: number, name: string, inheritedVolumes: VolumeMount[] = [],
+): ReplicaSpec {
   const { ctx, project } = session;
   return {
     stackName: ctx.stackName, project, service, number, name,
     deploymentId: ctx.deploymentId, commit: ctx.commit,
     image: session.createImages[service.name] ?? service.image,
     imageId: session.imageIds[service.name] ?? '',
+    inheritedVolumes,
   };
 }
 

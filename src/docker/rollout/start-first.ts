@@ -13,7 +13,7 @@ export async function recreateStartFirst(session: RolloutSession, service: Compo
   const at = where(session, service.name);
   const temporary = nextName(step.containerName, ctx.deploymentId);
   progress(session, service.name, 'create', `starting ${temporary} beside ${step.containerName}`);
-  const id = await createReplica(docker, replicaSpec(session, service, step.number, temporary));
+  const id = await createReplica(docker, replicaSpec(session, service, step.number, temporary, step.anonymousVolumes));
   try {
     await startContainer(docker, id, at);
   } catch (error) {

@@ -17,7 +17,7 @@ export async function recreateStopFirst(session: RolloutSession, service: Compos
   }
   let id: string | undefined;
   try {
-    id = await createReplica(docker, replicaSpec(session, service, step.number, step.containerName));
+    id = await createReplica(docker, replicaSpec(session, service, step.number, step.containerName, step.anonymousVolumes));
     await startContainer(docker, id, at);
     const verdict = await verifyReplica(session, service, id, step.containerName);
     if (!verdict.ok) throw new ReplicaFailure(ctx.stackName, service.name, verdict.reason, verdict.logs);
