@@ -103,6 +103,11 @@ export async function startContainer(docker: Dockerode, id: string, where: Where
   } catch (error) {
     // 304: already started; that is what we wanted.
     if ((error as { statusCode?: number }).statusCode === 304) return;
+    // Docker refuses to start a paused container ("try unpause instead"): unpause it.
+    if (/paused/i.test(String((error as { message?: string }).message))) {
+      await engine(`unpausing container ${id.slice(0, 12)}`, where, () => docker.getContainer(id).unpause());
+      return;
+    }
     await engine(`starting container ${id.slice(0, 12)}`, where, () => Promise.reject(error));
   }
 }
