@@ -298,4 +298,3 @@ export const stackMachine = setup({
 });
 
 export type StackMachine = typeof stackMachine;
-export const stackStates = Object.keys(stackMachine.config.states ?? {});
