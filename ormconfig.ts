@@ -2,6 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { allEntities } from './persistence/entities/schemas.ts';
 import { InitialSchema1764144000000 } from './persistence/migrations/0001-initial-schema.ts';
 import { StackWebhookSecret1764200000000 } from './persistence/migrations/0002-stack-webhook-secret.ts';
+import { StackSshHostKeys1764300000000 } from './persistence/migrations/0003-stack-ssh-host-keys.ts';
 
 // The DataSource options of Accelero. SQLite is the embedded default; the entities and
 // migrations are portable, so a PostgreSQL DataSource only changes this object.
@@ -10,7 +11,7 @@ export function dataSourceOptions(databasePath: string): DataSourceOptions {
     type: 'sqlite',
     database: databasePath,
     entities: allEntities,
-    migrations: [InitialSchema1764144000000, StackWebhookSecret1764200000000],
+    migrations: [InitialSchema1764144000000, StackWebhookSecret1764200000000, StackSshHostKeys1764300000000],
     migrationsRun: false,
     synchronize: false,
     // WAL lets the API read while a deploy writes; the busy timeout rides out the rare

@@ -20,6 +20,8 @@ export function sourceSpecOf(stack: StackRecord, secrets: SecretBox): SourceSpec
       username: stack.repo_username ?? undefined,
       token: stack.repo_token_sealed ? secrets.decrypt(stack.repo_token_sealed) : undefined,
       sshPrivateKey: stack.repo_ssh_key_sealed ? secrets.decrypt(stack.repo_ssh_key_sealed) : undefined,
+      sshKnownHosts: stack.repo_ssh_known_hosts ?? undefined,
+      strictHostKeyChecking: stack.repo_ssh_strict_host_key_checking ?? undefined,
     },
   };
 }

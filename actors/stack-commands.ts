@@ -53,6 +53,8 @@ export class StackCommands {
       repo_ssh_key_sealed: seal(secrets, input.repo_ssh_key), docker_registry: input.docker_registry ?? null,
       docker_username: input.docker_username ?? null, docker_password_sealed: seal(secrets, input.docker_password),
       webhook_secret_sealed: seal(secrets, input.webhook_secret),
+      repo_ssh_known_hosts: input.repo_ssh_known_hosts ?? null,
+      repo_ssh_strict_host_key_checking: input.repo_ssh_strict_host_key_checking ?? null,
       paused: false, state: 'idle', sync_status: 'unknown', health_status: 'unknown', last_error: null,
       failed_commit: null, git_commit: null, last_deployed_at: null, last_reconciled_at: null,
       created_at: now, updated_at: now,

@@ -20,6 +20,10 @@ export interface StackRecord {
   docker_password_sealed: string | null;
   /** The stack's own webhook secret, sealed; overrides WEBHOOK_SECRET for this stack. */
   webhook_secret_sealed?: string | null;
+  /** known_hosts text for an SSH repository; when set, host keys are checked strictly. */
+  repo_ssh_known_hosts?: string | null;
+  /** Without known_hosts: false accepts an unknown host on first use (default), true refuses it. */
+  repo_ssh_strict_host_key_checking?: boolean | null;
   paused: boolean;
   state: string;
   sync_status: string;

@@ -31,6 +31,8 @@ export function presentStack(stack: StackRecord, live?: StackStateView) {
     has_repo_ssh_key: stack.repo_ssh_key_sealed !== null,
     has_docker_password: stack.docker_password_sealed !== null,
     has_webhook_secret: Boolean(stack.webhook_secret_sealed),
+    repo_ssh_known_hosts: stack.repo_ssh_known_hosts ?? null,
+    repo_ssh_strict_host_key_checking: stack.repo_ssh_strict_host_key_checking ?? null,
   };
 }
 

@@ -33,6 +33,8 @@ export const stackFields = {
   docker_password: optionalText(),
   /** This stack's own webhook secret; overrides WEBHOOK_SECRET for its webhooks. */
   webhook_secret: optionalText(255),
+  repo_ssh_known_hosts: optionalText(65536),
+  repo_ssh_strict_host_key_checking: z.boolean().nullable().optional(),
 };
 
 export const createStackSchema = z

@@ -38,6 +38,7 @@ async function filesContaining(dir: string, needle: string): Promise<string[]> {
 describe('private repositories through the daemon', () => {
   const httpStack = uniqueStackName('http');
   const sshStack = uniqueStackName('ssh');
+  const sshStrangerStack = uniqueStackName('sshstranger');
   let repo: TestGitRepo;
   let http: GitHttpServer;
   let ssh: SshServer;
@@ -55,6 +56,7 @@ describe('private repositories through the daemon', () => {
     await daemon?.stop();
     await cleanupStack(httpStack);
     await cleanupStack(sshStack);
+    await cleanupStack(sshStrangerStack);
     await daemon?.cleanup();
     await http?.stop();
     await ssh?.stop();
@@ -99,15 +101,30 @@ describe('private repositories through the daemon', () => {
     assert.deepEqual((await allContainers(httpStack)).map((c) => c.Id), before);
   });
 
-  test('a repository over SSH deploys with repo_ssh_key', async () => {
+  test('a repository over SSH deploys with repo_ssh_key, its host checked against repo_ssh_known_hosts', async () => {
     const created = await request('POST', '/api/v1/stacks', {
-      name: sshStack, repo_url: ssh.url(repo.dir), repo_ssh_key: ssh.privateKey, auto_deploy: false, reconcile_interval_seconds: 0,
+      name: sshStack, repo_url: ssh.url(repo.dir), repo_ssh_key: ssh.privateKey, repo_ssh_known_hosts: ssh.knownHosts,
+      auto_deploy: false, reconcile_interval_seconds: 0,
     });
     assert.equal(created.status, 201);
     assert.equal(created.body.has_repo_ssh_key, true);
     const deployment = await deployAndWait(sshStack);
     assert.equal(deployment.status, 'completed', JSON.stringify(deployment));
     assert.equal(deployment.git_commit, await repo.git('rev-parse', 'HEAD'));
+  });
+
+  test('an SSH host that known_hosts does not vouch for is refused with a host key error', async () => {
+    const stranger = ssh.knownHosts.replace(`]:${ssh.port} `, `]:${ssh.port === 1 ? 2 : 1} `);
+    assert.notEqual(stranger, ssh.knownHosts);
+    const created = await request('POST', '/api/v1/stacks', {
+      name: sshStrangerStack, repo_url: ssh.url(repo.dir), repo_ssh_key: ssh.privateKey, repo_ssh_known_hosts: stranger,
+      auto_deploy: false, reconcile_interval_seconds: 0,
+    });
+    assert.equal(created.status, 201);
+    const deployment = await deployAndWait(sshStrangerStack);
+    assert.equal(deployment.status, 'failed');
+    assert.match(deployment.error_message!, /host key/i);
+    assert.deepEqual(await allContainers(sshStrangerStack), []);
   });
 
   test('no token or key appears in the API answers, the logs, the database or the data directory', async () => {

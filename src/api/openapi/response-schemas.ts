@@ -18,6 +18,7 @@ export const responseSchemas = {
     last_reconciled_at: time.nullable(), git_commit: nullableText, created_at: time, updated_at: time,
     docker_registry: nullableText, docker_username: nullableText, has_repo_token: z.boolean(),
     has_repo_ssh_key: z.boolean(), has_docker_password: z.boolean(), has_webhook_secret: z.boolean(),
+    repo_ssh_known_hosts: z.string().nullable(), repo_ssh_strict_host_key_checking: z.boolean().nullable(),
   }),
   Deployment: z.object({
     id: z.string(), stack_id: z.string(), stack_name: z.string(),
