@@ -44,6 +44,8 @@ interface Workspace {
   lastDrift?: string;
   project?: ComposeProject;
   diff?: DiffResult;
+  /** A rollback cycle's target image ids (diffed against, then deployed). */
+  pinnedImageIds?: Record<string, string>;
   outcome?: ApplyOutcome;
 }
 
@@ -59,19 +61,9 @@ export interface StackSteps {
 }
 
 export function createStackSteps(deps: StackStepDeps): StackSteps {
-  const workspaces = new Map<string, Workspace>();
-  const workspace = (stackId: string) => {
-    let ws = workspaces.get(stackId);
-    if (!ws) workspaces.set(stackId, (ws = {}));
-    return ws;
-  };
-  const loadStack = async (stackId: string) => {
-    const stack = await deps.stacks.find(stackId);
-    if (!stack) throw new Error(`stack ${stackId} no longer exists`);
-    return stack;
-  };
+  const runner = new StackStepRunner(deps);
   /** A deployment the API promised fails with the step's error, so nobody waits on it forever. */
-  const failingPromised = <T>(step: (input: StepInput) => Promise<T>) => async (input: StepInput): Promise<T> => {
+  const failingPromised = <T>(step: (input: StepInput) => Promise<T>) => async ({ input }: { input: StepInput }): Promise<T> => {
     try {
       return await step(input);
     } catch (error) {
@@ -80,47 +72,61 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
       throw error;
     }
   };
+  return {
+    actors: {
+      fetchSource: fromPromise(failingPromised((input) => runner.fetchSource(input))),
+      planChanges: fromPromise(failingPromised((input) => runner.planChanges(input))),
+      applyPlan: fromPromise(failingPromised((input) => runner.applyPlan(input))),
+      verifyRollout: fromPromise(({ input }: { input: StepInput }) => runner.verifyRollout(input)),
+      rollBack: fromPromise(({ input }: { input: StepInput }) => runner.rollBack(input)),
+    },
+    forget: (stackId) => runner.forget(stackId),
+  };
+}
 
-  const fetchSource = async ({ stackId, cycle }: StepInput): Promise<FetchOutput> => {
-    const stack = await loadStack(stackId);
+class StackStepRunner {
+  private readonly workspaces = new Map<string, Workspace>();
+
+  constructor(private readonly deps: StackStepDeps) {}
+
+  forget(stackId: string): void {
+    this.workspaces.delete(stackId);
+  }
+
+  async fetchSource({ stackId, cycle }: StepInput): Promise<FetchOutput> {
+    const { deps } = this;
+    const stack = await this.loadStack(stackId);
     const spec = sourceSpecOf(stack, deps.secrets);
     // The export that running containers bind-mount must survive the pruning of old exports.
     const deployed = await deps.deployments.lastCompleted(stackId);
     const retain = deployed?.git_commit ? [deployed.git_commit] : [];
-    let revision: SourceRevision;
+    const ws = this.workspace(stackId);
     if (cycle.rollbackTo) {
       const target = await deps.deployments.get(cycle.rollbackTo);
       if (!target?.git_commit) throw new Error(`deployment ${cycle.rollbackTo} has no commit to roll back to`);
-      revision = await deps.git.checkout(spec, target.git_commit, { retain });
+      ws.pinnedImageIds = target.image_ids;
+      ws.revision = await deps.git.checkout(spec, target.git_commit, { retain });
     } else {
+      ws.pinnedImageIds = undefined;
       // Timer cycles share one ls-remote per repository; an operator's deploy or a push must
       // see the branch as it is now.
       const fresh = cycle.trigger !== 'reconcile';
-      revision = await deps.git.resolve(spec, fresh ? { refreshAfter: Date.now(), retain } : { retain });
+      ws.revision = await deps.git.resolve(spec, fresh ? { refreshAfter: Date.now(), retain } : { retain });
     }
-    workspace(stackId).revision = revision;
-    return { commit: revision.commit, unchanged: revision.unchanged };
-  };
+    return { commit: ws.revision.commit, unchanged: ws.revision.unchanged };
+  }
 
-  const planChanges = async ({ stackId, stackName, cycle }: StepInput): Promise<DiffOutput> => {
-    const stack = await loadStack(stackId);
-    const ws = workspace(stackId);
+  async planChanges({ stackId, stackName, cycle }: StepInput): Promise<DiffOutput> {
+    const { deps } = this;
+    const stack = await this.loadStack(stackId);
+    const ws = this.workspace(stackId);
     if (!ws.revision) throw new Error('no fetched revision to diff against');
     const project = await loadDesiredProject(deps.compose, stack, ws.revision, deps.environment ?? process.env);
-    const pinnedImageIds = cycle.rollbackTo ? (await deps.deployments.get(cycle.rollbackTo))?.image_ids : undefined;
     const diff = await deps.engine.diff(project, stackName, {
-      serviceFilter: serviceFilterOf(stack), registryAuth: registryAuthOf(stack, deps.secrets), pinnedImageIds,
+      serviceFilter: serviceFilterOf(stack), registryAuth: registryAuthOf(stack, deps.secrets), pinnedImageIds: ws.pinnedImageIds,
     });
     Object.assign(ws, { project, diff, outcome: undefined });
-    const checkedAt = new Date().toISOString();
-    recordDrift(stackName, diff.drift.map((d) => d.type));
-    // A drift report is kept when drift changes; an unchanged one only moves last_reconciled_at.
-    const driftKey = JSON.stringify(diff.drift);
-    if (ws.lastDrift !== driftKey) {
-      await deps.drift.record({ stack_id: stackId, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift });
-      ws.lastDrift = driftKey;
-    }
-    deps.bus.publish({ kind: 'drift', stack_id: stackId, stack_name: stackName, has_drift: diff.drift.length > 0, drift_count: diff.drift.length, at: checkedAt });
+    const checkedAt = await this.recordDiff(stackId, stackName, ws, diff);
     if (!diff.hasChanges && cycle.deploymentId) {
       await deps.deployments.finish(cycle.deploymentId, { status: 'completed', git_commit: ws.revision.commit, changes: [] });
       await deps.deployments.addStep(cycle.deploymentId, { service: null, step: 'noop', message: 'nothing to change: the containers match git' });
@@ -132,23 +138,36 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
       healthStatus: diff.health,
       changeCount: diff.actions.filter((a) => a.action !== 'none').length,
     };
-  };
+  }
 
-  const applyPlan = async ({ stackId, stackName, cycle, commit }: StepInput): Promise<ApplyOutput> => {
-    const stack = await loadStack(stackId);
-    const ws = workspace(stackId);
+  /** Drift goes to the metrics and watchers every cycle, to the database when it changed. */
+  private async recordDiff(stackId: string, stackName: string, ws: Workspace, diff: DiffResult): Promise<string> {
+    const checkedAt = new Date().toISOString();
+    recordDrift(stackName, diff.drift.map((d) => d.type));
+    const driftKey = JSON.stringify(diff.drift);
+    if (ws.lastDrift !== driftKey) {
+      await this.deps.drift.record({ stack_id: stackId, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift });
+      ws.lastDrift = driftKey;
+    }
+    this.deps.bus.publish({ kind: 'drift', stack_id: stackId, stack_name: stackName, has_drift: diff.drift.length > 0, drift_count: diff.drift.length, at: checkedAt });
+    return checkedAt;
+  }
+
+  async applyPlan({ stackId, stackName, cycle, commit }: StepInput): Promise<ApplyOutput> {
+    const { deps } = this;
+    const stack = await this.loadStack(stackId);
+    const ws = this.workspace(stackId);
     if (!ws.project || !ws.diff) throw new Error('no plan to apply');
     await deps.slots.acquire(stackId);
     const deploymentId = cycle.deploymentId
       ? (await deps.deployments.markInProgress(cycle.deploymentId, commit), cycle.deploymentId)
       : (await deps.deployments.start(stack, cycle.trigger, commit)).id;
-    const pinned = cycle.rollbackTo ? (await deps.deployments.get(cycle.rollbackTo))?.image_ids : undefined;
     const log = deps.logger.child({ stack: stackName, deployment_id: deploymentId });
     log.info({ commit, actions: ws.diff.actions.filter((a) => a.action !== 'none').length }, 'deploying');
     const outcome = await deps.engine.apply(ws.project, ws.diff, {
       stackId, stackName, deploymentId, commit,
       registryAuth: registryAuthOf(stack, deps.secrets),
-      pinnedImageIds: pinned,
+      pinnedImageIds: ws.pinnedImageIds,
       saveSnapshots: (snapshots) => deps.snapshots.save(stackId, deploymentId, snapshots),
       logger: log,
       // The Docker layer logs each step itself (with this deployment's logger).
@@ -161,27 +180,25 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
       throw error;
     });
     ws.outcome = outcome;
-    const result = outcome.status === 'completed' ? 'applied' : 'failed';
-    return { deploymentId, result, error: outcome.error };
-  };
+    return { deploymentId, result: outcome.status === 'completed' ? 'applied' : 'failed', error: outcome.error };
+  }
 
-  const verifyRollout = async ({ stackId, stackName, deploymentId, commit }: StepInput): Promise<VerifyOutput> => {
-    const ws = workspace(stackId);
+  async verifyRollout({ stackId, stackName, deploymentId, commit }: StepInput): Promise<VerifyOutput> {
+    const ws = this.workspace(stackId);
     if (!ws.project || !ws.outcome || !deploymentId) throw new Error('nothing deployed to verify');
     const touched = ws.outcome.changes.map((c) => c.service);
-    const verdict = await deps.engine.verify(ws.project, stackName, touched);
+    const verdict = await this.deps.engine.verify(ws.project, stackName, touched);
     if (verdict.healthy) {
-      const now = new Date().toISOString();
-      await deps.deployments.finish(deploymentId, { status: 'completed', changes: ws.outcome.changes, image_ids: ws.outcome.imageIds });
-      await deps.stacks.updateStatus(stackId, { git_commit: commit, last_deployed_at: now });
+      await this.deps.deployments.finish(deploymentId, { status: 'completed', changes: ws.outcome.changes, image_ids: ws.outcome.imageIds });
+      await this.deps.stacks.updateStatus(stackId, { git_commit: commit, last_deployed_at: new Date().toISOString() });
     }
     return verdict;
-  };
+  }
 
-  const rollBack = async ({ stackId, stackName, deploymentId }: StepInput): Promise<RollBackOutput> => {
-    const ws = workspace(stackId);
+  async rollBack({ stackId, stackName, deploymentId }: StepInput): Promise<RollBackOutput> {
     if (!deploymentId) throw new Error('no deployment to roll back');
-    const outcome = ws.outcome;
+    const { deps } = this;
+    const outcome = this.workspace(stackId).outcome;
     // The engine rolls back inside apply when a service fails; only a failure found by the
     // final verification still needs the snapshots restored here.
     if (outcome?.status === 'completed') await deps.engine.restore(stackName, deploymentId, await deps.snapshots.load(deploymentId));
@@ -193,16 +210,17 @@ export function createStackSteps(deps: StackStepDeps): StackSteps {
       error_message: [outcome?.error, outcome?.failedLogs].filter(Boolean).join('\n') || 'verification failed',
     });
     return { restored, error: outcome?.error };
-  };
+  }
 
-  return {
-    actors: {
-      fetchSource: fromPromise(({ input }) => failingPromised(fetchSource)(input)),
-      planChanges: fromPromise(({ input }) => failingPromised(planChanges)(input)),
-      applyPlan: fromPromise(({ input }) => failingPromised(applyPlan)(input)),
-      verifyRollout: fromPromise(({ input }) => verifyRollout(input)),
-      rollBack: fromPromise(({ input }) => rollBack(input)),
-    },
-    forget: (stackId) => workspaces.delete(stackId),
-  };
+  private workspace(stackId: string): Workspace {
+    let ws = this.workspaces.get(stackId);
+    if (!ws) this.workspaces.set(stackId, (ws = {}));
+    return ws;
+  }
+
+  private async loadStack(stackId: string): Promise<StackRecord> {
+    const stack = await this.deps.stacks.find(stackId);
+    if (!stack) throw new Error(`stack ${stackId} no longer exists`);
+    return stack;
+  }
 }
