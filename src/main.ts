@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { DeploySlots } from '../actors/deploy-slots.ts';
 import { createDockerReconcileEngine } from '../actors/docker-reconcile-engine.ts';
+import type { ReconcileEngine } from '../actors/reconcile-engine.ts';
 import { EventBus } from '../actors/event-bus.ts';
 import { recoverUnfinishedDeployments } from '../actors/recovery.ts';
 import { StackCommands } from '../actors/stack-commands.ts';
@@ -10,7 +11,7 @@ import { createStackSteps } from '../actors/stack-steps.ts';
 import { StackInspector } from '../actors/stack-inspector.ts';
 import { Supervisor } from '../actors/supervisor.ts';
 import { TransitionRecorder } from '../actors/transition-recorder.ts';
-import { openDatabase } from '../persistence/database.ts';
+import { openDatabase, type Database } from '../persistence/database.ts';
 import { ApiKeyStore } from '../persistence/api-key-store.ts';
 import { AuditStore } from '../persistence/audit-store.ts';
 import { DeploymentStore } from '../persistence/deployment-store.ts';
@@ -25,9 +26,9 @@ import type { AcceleroConfig } from './config/config.ts';
 import { createDockerGateway } from './docker/index.ts';
 import { EngineAvailability } from './engine-availability.ts';
 import { createGitSource } from './git/index.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, type Logger } from './logger.ts';
 import { forgetStackMetrics, recordDeploymentFinished } from './metrics.ts';
-import { createSecretBox } from './secrets/index.ts';
+import { createSecretBox, type SecretBox } from './secrets/index.ts';
 
 // The composition root: the only place that builds singletons. Everything else receives its
 // collaborators, so tests can build the same graph around a temp directory.
@@ -43,51 +44,22 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
   await mkdir(config.stacksDataDir, { recursive: true });
   await mkdir(config.dataDir, { recursive: true });
   const apiKey = await bootstrapApiKey(config, logger);
-
   const db = await openDatabase(config.databasePath);
-  const stacks = new StackStore(db);
-  const deployments = new DeploymentStore(db, (d) => {
-    const seconds = d.completed_at ? (Date.parse(d.completed_at) - Date.parse(d.started_at)) / 1000 : 0;
-    recordDeploymentFinished(d.status, seconds);
-  });
-  const snapshots = new SnapshotStore(db);
-  const transitions = new TransitionStore(db);
-  const drift = new DriftStore(db);
+  const stores = openStores(db);
   const secrets = createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
-
-  const docker = new Dockerode(config.docker);
-  const gateway = createDockerGateway(docker, logger.child({ component: 'docker' }));
+  const gateway = createDockerGateway(new Dockerode(config.docker), logger.child({ component: 'docker' }));
   const availability = new EngineAvailability(() => gateway.ping(), config.dockerDescription, logger);
   await availability.start();
   const engine = createDockerReconcileEngine(gateway, logger.child({ component: 'docker' }));
-  const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }) });
+  const core = buildCore(config, logger, stores, secrets, engine);
 
-  const bus = new EventBus();
-  const slots = new DeploySlots(config.maxConcurrentDeploys);
-  const steps = createStackSteps({
-    stacks, deployments, snapshots, drift, git, compose: composeLoader, engine, secrets, slots, bus, logger,
-  });
-  const inspector = new StackInspector({ git, compose: composeLoader, engine, secrets, drift });
-  const recorder = new TransitionRecorder(transitions, stacks, bus, logger);
-  const supervisor = new Supervisor({ steps, recorder, events: bus, logger, releaseDeploySlot: (id) => slots.release(id) });
-  const commands = new StackCommands({
-    stacks, deployments, supervisor, secrets, logger,
-    removeResources: (name, options) => engine.removeStack(name, options),
-    forgetStack: async (stack) => {
-      steps.forget(stack.id);
-      await snapshots.deleteForStack(stack.id);
-      await drift.deleteForStack(stack.id);
-      forgetStackMetrics(stack.name);
-      await git.forget(stack.name);
-    },
-  });
-
-  await recoverUnfinishedDeployments({ deployments, snapshots, stacks, engine, logger });
-  supervisor.start(await stacks.list());
+  // Unfinished deployments of an earlier process are recovered before any stack actor runs.
+  await recoverUnfinishedDeployments({ ...stores, engine, logger });
+  core.supervisor.start(await stores.stacks.list());
 
   let draining = false;
   const app = createApp({
-    commands, stacks, transitions, supervisor, deployments, logger, inspector, bus,
+    ...stores, ...core, logger,
     apiKeys: new ApiKeyStore(db), audit: new AuditStore(db), bootstrapKey: apiKey, webhookSecret: config.webhookSecret,
     stackWebhookSecret: (stack) => (stack.webhook_secret_sealed ? secrets.decrypt(stack.webhook_secret_sealed) : undefined),
     readiness: {
@@ -103,26 +75,68 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
   const shutdown = async (reason: string) => {
     if (draining) return;
     draining = true;
-    logger.info(`shutting down (${reason}): no new requests; waiting for in-flight deploys to reach a safe point`);
-    // /readyz answers 503 "draining" meanwhile, so a load balancer stops sending traffic first.
-    if (config.shutdownDrainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainDelayMs));
-    const closed = new Promise((resolve) => server.close(resolve));
-    server.closeIdleConnections();
-    const deadline = Date.now() + config.shutdownTimeoutMs;
-    while (supervisor.busyStacks().length > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    supervisor.stop();
+    await stopGracefully(reason, config, logger, server, core.supervisor);
     availability.stop();
-    server.closeAllConnections();
-    await closed;
     await db.close();
     logger.info('stopped');
   };
   return { port, apiKey, shutdown };
 }
 
-async function bootstrapApiKey(config: AcceleroConfig, logger: ReturnType<typeof createLogger>): Promise<string> {
+function openStores(db: Database) {
+  return {
+    stacks: new StackStore(db),
+    deployments: new DeploymentStore(db, (d) => {
+      const seconds = d.completed_at ? (Date.parse(d.completed_at) - Date.parse(d.started_at)) / 1000 : 0;
+      recordDeploymentFinished(d.status, seconds);
+    }),
+    snapshots: new SnapshotStore(db),
+    transitions: new TransitionStore(db),
+    drift: new DriftStore(db),
+  };
+}
+
+/** Git, the stack actors and what drives them, around the stores and the Docker engine. */
+function buildCore(config: AcceleroConfig, logger: Logger, stores: ReturnType<typeof openStores>, secrets: SecretBox, engine: ReconcileEngine) {
+  const { stacks, deployments, snapshots, transitions, drift } = stores;
+  const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }) });
+  const bus = new EventBus();
+  const slots = new DeploySlots(config.maxConcurrentDeploys);
+  const steps = createStackSteps({ ...stores, git, compose: composeLoader, engine, secrets, slots, bus, logger });
+  const inspector = new StackInspector({ git, compose: composeLoader, engine, secrets, drift });
+  const recorder = new TransitionRecorder(transitions, stacks, bus, logger);
+  const supervisor = new Supervisor({ steps, recorder, events: bus, logger, releaseDeploySlot: (id) => slots.release(id) });
+  const commands = new StackCommands({
+    stacks, deployments, supervisor, secrets, logger,
+    removeResources: (name, options) => engine.removeStack(name, options),
+    forgetStack: async (stack) => {
+      steps.forget(stack.id);
+      await snapshots.deleteForStack(stack.id);
+      await drift.deleteForStack(stack.id);
+      forgetStackMetrics(stack.name);
+      await git.forget(stack.name);
+    },
+  });
+  return { bus, inspector, supervisor, commands };
+}
+
+/** Stops taking requests, lets in-flight deploys reach a safe point, then stops the actors. */
+async function stopGracefully(reason: string, config: AcceleroConfig, logger: Logger, server: Server, supervisor: Supervisor): Promise<void> {
+  logger.info(`shutting down (${reason}): no new requests; waiting for in-flight deploys to reach a safe point`);
+  // /readyz answers 503 "draining" meanwhile, so a load balancer stops sending traffic first.
+  if (config.shutdownDrainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainDelayMs));
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeIdleConnections();
+  const deadline = Date.now() + config.shutdownTimeoutMs;
+  while (supervisor.busyStacks().length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  supervisor.stop();
+  server.closeAllConnections();
+  await closed;
+}
+
+async function bootstrapApiKey(config: AcceleroConfig, logger: Logger): Promise<string> {
   if (config.apiKey) return config.apiKey;
   const { key, path, created } = await loadOrCreateApiKey(config.dataDir);
   if (created) logger.info(`generated the admin API key ${key} — stored in ${path} (0600); it is not printed again`);
