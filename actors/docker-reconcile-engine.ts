@@ -1,6 +1,6 @@
 import type { ComposeProject } from '../src/compose/types.ts';
 import {
-  applyPlan, diffStack, rollBack, toDriftResponse, toPreviewResponse, verifyServices,
+  applyPlan, diffStack, rollBack, stackFilter, toActualContainer, toDriftResponse, toPreviewResponse, verifyServices,
   type DockerGateway, type Plan, type ServiceSnapshot,
 } from '../src/docker/index.ts';
 import type { Logger } from '../src/logger.ts';
@@ -47,20 +47,16 @@ export function createDockerReconcileEngine(gateway: DockerGateway, logger: Logg
     removeStack: (stackName, options) => gateway.removeStack(stackName, options),
 
     async listContainers(stackName) {
-      const list = await gateway.docker.listContainers({ all: true, filters: { label: [`accelero.stack=${stackName}`] } });
-      return list.map((c) => ({
-        id: c.Id,
-        name: (c.Names[0] ?? '').replace(/^\//, ''),
-        image: c.Image,
-        service: c.Labels['accelero.service'] ?? '',
-        replica: Number(c.Labels['com.docker.compose.container-number'] ?? 0),
-        state: c.State,
-        status: c.Status,
-        health: /\((healthy|unhealthy|health: starting)\)/.exec(c.Status)?.[1]?.replace('health: ', '') ?? 'none',
-        created_at: new Date(c.Created * 1000).toISOString(),
-        ports: c.Ports.map((p) => ({ private_port: p.PrivatePort, public_port: p.PublicPort ?? null, ip: p.IP ?? null, type: p.Type })),
-        labels: c.Labels,
-      }));
+      // The same one label-filtered list the actual state is read from, plus the ports.
+      const list = await gateway.docker.listContainers({ all: true, filters: stackFilter(stackName) });
+      return list.map((entry) => {
+        const c = toActualContainer(entry);
+        return {
+          id: c.id, name: c.name, image: c.image, service: c.service, replica: c.number, state: c.state,
+          status: c.statusText, health: c.health, created_at: c.createdAt, labels: c.labels,
+          ports: entry.Ports.map((p) => ({ private_port: p.PrivatePort, public_port: p.PublicPort ?? null, ip: p.IP ?? null, type: p.Type })),
+        };
+      });
     },
   };
 }

@@ -25,6 +25,7 @@ export { assessHealth, verifyServices } from './stack-health.ts';
 export type { StackHealth } from './stack-health.ts';
 export type { RollbackContext } from './rollback.ts';
 export { toDriftResponse, toPreviewResponse } from './api-shapes.ts';
-export { LABEL } from './labels.ts';
+export { LABEL, stackFilter } from './labels.ts';
+export { toActualContainer } from './actual-state.ts';
 export type { Logger } from './logger.ts';
 export type * from './types.ts';

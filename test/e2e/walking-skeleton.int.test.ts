@@ -102,6 +102,20 @@ describe('walking skeleton: a stack from a local git repository deployed to the 
     firstMigrateId = migrate.Id;
   });
 
+  test('the containers route shows the stack\'s containers with service, replica, health and ports', async () => {
+    const { status, body } = await daemon.request('GET', `/api/v1/stacks/${stack}/containers`);
+    assert.equal(status, 200);
+    const web = body.find((c: { service: string }) => c.service === 'web');
+    assert.equal(web.id, firstWebId);
+    assert.equal(web.name, `${stack.toLowerCase()}-web-1`);
+    assert.equal(web.replica, 1);
+    assert.equal(web.state, 'running');
+    assert.equal(web.health, 'healthy');
+    assert.equal(web.image, 'accelero-test/web:v1');
+    assert.ok(web.ports.some((p: { private_port: number; public_port: number | null }) => p.private_port === 8080 && p.public_port! > 0));
+    assert.deepEqual(body.map((c: { service: string }) => c.service).sort(), ['migrate', 'web']);
+  });
+
   test('a second deploy of the unchanged commit changes nothing', async () => {
     const { body } = await daemon.request('POST', `/api/v1/stacks/${stack}/deploy`);
     const deployment = await waitForDeployment(daemon, stack, body.deployment_id);
