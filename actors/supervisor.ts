@@ -1,7 +1,7 @@
 import { createActor, type AnyActorRef, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import type { Logger } from '../src/logger.ts';
 import { stackMachine } from '../machines/stack.machine.ts';
-import type { StackEvent, StackInput } from '../machines/stack.types.ts';
+import { BUSY_STATES, type StackEvent, type StackInput } from '../machines/stack.types.ts';
 import { supervisorMachine } from '../machines/supervisor.machine.ts';
 import type { StackRecord } from '../persistence/entities/records.ts';
 import type { EventBus } from './event-bus.ts';
@@ -117,8 +117,7 @@ export class Supervisor {
   busyStacks(): string[] {
     const stacks = this.root.getSnapshot().context.stacks;
     return Object.keys(stacks).filter((id) => {
-      const value = String(stacks[id]!.getSnapshot().value);
-      return ['fetching', 'diffing', 'deploying', 'verifying', 'rolling_back'].includes(value);
+      return BUSY_STATES.includes(String(stacks[id]!.getSnapshot().value));
     });
   }
 

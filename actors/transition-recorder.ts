@@ -1,6 +1,6 @@
 import type { Logger } from '../src/logger.ts';
 import { recordReconcileCycle } from '../src/metrics.ts';
-import type { StackContext } from '../machines/stack.types.ts';
+import { BUSY_STATES, type StackContext } from '../machines/stack.types.ts';
 import type { StackStore } from '../persistence/stack-store.ts';
 import type { TransitionStore } from '../persistence/transition-store.ts';
 import type { EventBus } from './event-bus.ts';
@@ -35,9 +35,6 @@ export function cycleOutcome(t: Pick<ObservedTransition, 'from' | 'to' | 'contex
   return undefined;
 }
 
-/** States a stack rests in; the busy ones in between are only shown live (supervisor). */
-const SETTLED_STATES = new Set(['idle', 'failed', 'paused']);
-
 /**
  * Persists every transition in order (one write queue) and publishes it. The stack row's
  * status columns are written when a stack settles and only when they changed, so an idle
@@ -69,7 +66,8 @@ export class TransitionRecorder {
   }
 
   private persistStatus(t: ObservedTransition): void {
-    if (!SETTLED_STATES.has(t.to)) return;
+    // Busy states are only shown live (supervisor); the row holds where the stack rests.
+    if (BUSY_STATES.includes(t.to)) return;
     const status = {
       state: t.to,
       sync_status: t.context.syncStatus,

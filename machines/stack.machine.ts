@@ -1,4 +1,5 @@
 import { assign, fromPromise, setup } from 'xstate';
+import { errorMessage } from '../src/errors.ts';
 import type {
   ApplyOutput, CycleRequest, DiffOutput, FetchOutput, RollBackOutput, StackContext, StackEvent, StackInput,
   VerifyOutput,
@@ -63,8 +64,6 @@ const stepInput = ({ context }: { context: StackContext }): StepInput => ({
   commit: context.commit,
   deploymentId: context.deploymentId,
 });
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export const stackMachine = setup({
   types: {
@@ -160,10 +159,10 @@ export const stackMachine = setup({
       current: () => null,
     }),
     recordStepError: assign({
-      lastError: ({ event }) => errorText((event as unknown as { error: unknown }).error),
+      lastError: ({ event }) => errorMessage((event as unknown as { error: unknown }).error),
     }),
     recordFailure: assign({
-      lastError: ({ event }) => errorText((event as unknown as { error: unknown }).error),
+      lastError: ({ event }) => errorMessage((event as unknown as { error: unknown }).error),
       failures: ({ context }) => context.failures + 1,
       syncStatus: () => 'unknown' as const,
       current: () => null,

@@ -14,6 +14,9 @@ export interface CycleRequest {
   rollbackTo?: string;
 }
 
+/** States in which a stack is working on a cycle; the others (idle, failed, paused) are rests. */
+export const BUSY_STATES: readonly string[] = ['fetching', 'diffing', 'deploying', 'verifying', 'rolling_back'];
+
 export type SyncStatus = 'synced' | 'out_of_sync' | 'unknown';
 export type HealthStatus = 'healthy' | 'progressing' | 'degraded' | 'missing' | 'unknown';
 

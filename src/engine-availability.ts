@@ -40,7 +40,8 @@ export class EngineAvailability {
     } catch (error) {
       this.status = `no Docker engine answers at ${this.where}: ${errorMessage(error)}`;
       if (before === 'ok' || before === 'not checked yet') {
-        this.logger.error(`${this.status} — start one (Debian: apt-get install docker.io, then dockerd; or bash scripts/ensure-docker.sh) or set DOCKER_HOST; retrying every ${this.intervals.downMs / 1000}s`);
+        // The ping's error already says how to get an engine (DockerGateway.ping).
+        this.logger.error(`${this.status}; retrying every ${this.intervals.downMs / 1000}s`);
       }
     }
     this.schedule();

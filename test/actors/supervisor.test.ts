@@ -8,6 +8,7 @@ import type { ObservedTransition, TransitionRecorder } from '../../actors/transi
 import { MAX_RESTARTS } from '../../machines/supervisor.machine.ts';
 import type { StackRecord } from '../../persistence/entities/records.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { eventually } from '../support/daemon.ts';
 
 // The root supervisor with fake steps: routing, persisted transitions, crash restarts.
 
@@ -54,13 +55,7 @@ function startSupervisor(crashing: Set<string>) {
   return { supervisor, calls, transitions };
 }
 
-const until = async (check: () => boolean, what: string, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const until = (check: () => boolean, what: string, timeoutMs = 20_000) => eventually(async () => check(), what, timeoutMs);
 
 describe('Supervisor', () => {
   test('events are routed to the stack they name and every transition is recorded in order', async () => {
