@@ -1,5 +1,8 @@
+import { fromCallback } from 'xstate';
+import type { SlotInput, StackEvent } from '../machines/stack.types.ts';
+
 // Caps concurrent deploys across stacks (MAX_CONCURRENT_DEPLOYS). A stack holds at most one
-// slot; `release` is idempotent so the machine can release on every way out of a deploy.
+// slot; `release` is idempotent (also for a stack still waiting for one).
 
 export class DeploySlots {
   private readonly holders = new Set<string>();
@@ -30,4 +33,22 @@ export class DeploySlots {
   get inUse(): number {
     return this.holders.size;
   }
+}
+
+/**
+ * The actor the stack machine invokes in its rollout states: it waits for a slot, tells the
+ * stack when it has one, and gives it back when the stack leaves those states, whichever way
+ * (done, failed, deleted, crashed).
+ */
+export function deploySlotActor(slots: DeploySlots) {
+  return fromCallback<StackEvent, SlotInput>(({ input, sendBack }) => {
+    let held = true;
+    void slots.acquire(input.stackId).then(() => {
+      if (held) sendBack({ type: 'SLOT.GRANTED' });
+    });
+    return () => {
+      held = false;
+      slots.release(input.stackId);
+    };
+  });
 }

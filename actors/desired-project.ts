@@ -4,7 +4,7 @@ import type { SourceRevision } from '../src/git/index.ts';
 import type { SecretBox } from '../src/secrets/index.ts';
 import type { StackRecord } from '../persistence/entities/records.ts';
 import type { SourceSpec } from '../src/git/types.ts';
-import type { RegistryCredentials } from './reconcile-engine.ts';
+import type { RegistryAuth } from '../src/docker/index.ts';
 
 // How a stack row becomes the inputs of git, compose and Docker. One place, so the stack
 // actor's steps and the read-only views (drift, preview) read a stack the same way.
@@ -30,7 +30,7 @@ export function serviceFilterOf(stack: StackRecord): string[] {
   return (stack.service_filter ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-export function registryAuthOf(stack: StackRecord, secrets: SecretBox): RegistryCredentials {
+export function registryAuthOf(stack: StackRecord, secrets: SecretBox): RegistryAuth[] {
   if (!stack.docker_username && !stack.docker_password_sealed) return [];
   return [{
     registry: stack.docker_registry ?? undefined,

@@ -1,39 +1,50 @@
 import type { Logger } from '../src/logger.ts';
-import { errorMessage } from '../src/errors.ts';
+import type { RestoreJob } from '../machines/stack.types.ts';
 import type { DeploymentStore } from '../persistence/deployment-store.ts';
-import type { SnapshotStore } from '../persistence/snapshot-store.ts';
-import type { StackStore } from '../persistence/stack-store.ts';
-import type { ReconcileEngine } from './reconcile-engine.ts';
+import type { DeploymentRecord, StackRecord } from '../persistence/entities/records.ts';
 
-/**
- * Runs before any stack actor starts: a deployment a previous process left `in_progress` is
- * restored from its persisted snapshots and marked `interrupted`; a `pending` one (promised but
- * never started) is marked `interrupted` too. The stack then reconciles normally, so it
- * converges to git.
- */
-export async function recoverUnfinishedDeployments(deps: {
-  deployments: DeploymentStore;
-  snapshots: SnapshotStore;
-  stacks: StackStore;
-  engine: ReconcileEngine;
-  logger: Logger;
-}): Promise<number> {
+// What a stack actor must do first when it starts (daemon start, actor restart after a crash)
+// because an earlier run left deployments unfinished. A `pending` one (promised, never started)
+// is marked `interrupted`. The newest `in_progress` one becomes the actor's first job: it is
+// restored from its snapshots in `rolling_back` — the same code a failed rollout runs — and
+// retried with backoff while the engine is away, so nothing is marked done that was not restored.
+
+export interface RecoveryDeps { deployments: DeploymentStore; logger: Logger }
+
+const INTERRUPTED = 'the process stopped during this deployment; the services it touched were restored from their snapshots';
+const NEVER_STARTED = 'the process stopped before this deployment started';
+const OLDER = 'the process stopped during this deployment, and a newer one of the stack was interrupted too; only the newest is restored';
+
+/** Runs before any stack actor starts: every stack with its first job, if it has one. */
+export async function planRecovery(deps: RecoveryDeps, stacks: StackRecord[]): Promise<Array<{ stack: StackRecord; restore: RestoreJob | null }>> {
   const unfinished = await deps.deployments.listUnfinished();
-  for (const deployment of unfinished) {
+  const plans: Array<{ stack: StackRecord; restore: RestoreJob | null }> = [];
+  for (const stack of stacks) {
+    plans.push({ stack, restore: await recoverStack(deps, unfinished.filter((d) => d.stack_id === stack.id)) });
+  }
+  return plans;
+}
+
+/** The first job of a restarted stack actor, from the stack's own unfinished deployments. */
+export async function recoveryOf(deps: RecoveryDeps, stackId: string): Promise<RestoreJob | null> {
+  const unfinished = await deps.deployments.listUnfinished();
+  return recoverStack(deps, unfinished.filter((d) => d.stack_id === stackId));
+}
+
+async function recoverStack(deps: RecoveryDeps, unfinished: DeploymentRecord[]): Promise<RestoreJob | null> {
+  let restore: RestoreJob | null = null;
+  // Newest first (the list is oldest first): only the newest in_progress one can be restored.
+  for (const deployment of [...unfinished].reverse()) {
     const log = deps.logger.child({ stack: deployment.stack_name, deployment_id: deployment.id });
-    let note = 'the process stopped before this deployment started';
-    if (deployment.status === 'in_progress') {
-      try {
-        await deps.engine.restore(deployment.stack_name, deployment.id, await deps.snapshots.load(deployment.id));
-        note = 'the process stopped during this deployment; the services it touched were restored from their snapshots';
-      } catch (error) {
-        note = `the process stopped during this deployment; restoring its snapshots failed: ${errorMessage(error)}`;
-        log.error({ err: errorMessage(error) }, 'could not restore an interrupted deployment');
-      }
+    if (deployment.status === 'in_progress' && !restore) {
+      restore = { deploymentId: deployment.id, status: 'interrupted', reason: INTERRUPTED, blameRelease: false };
+      log.warn('a deployment was interrupted; its snapshots are restored before the stack does anything else');
+      continue;
     }
+    const note = deployment.status === 'pending' ? NEVER_STARTED : OLDER;
     await deps.deployments.addStep(deployment.id, { service: null, step: 'recovered', message: note });
     await deps.deployments.finish(deployment.id, { status: 'interrupted', error_message: note });
     log.warn(note);
   }
-  return unfinished.length;
+  return restore;
 }

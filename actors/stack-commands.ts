@@ -7,6 +7,7 @@ import type { DeploymentStore } from '../persistence/deployment-store.ts';
 import type { StackStore } from '../persistence/stack-store.ts';
 import type { CreateStackInput, UpdateStackInput } from '../src/api/stack-schema.ts';
 import type { SecretBox } from '../src/secrets/index.ts';
+import type { StackRemoval } from './stack-removal.ts';
 import { stackInputFrom, type Supervisor } from './supervisor.ts';
 
 // What the REST layer may ask of stacks. Mutations go through here into the actors; the API
@@ -18,10 +19,8 @@ export interface StackCommandDeps {
   supervisor: Supervisor;
   secrets: SecretBox;
   logger: Logger;
-  /** Removes the stack's containers and networks (and volumes when asked), by label. */
-  removeResources(stackName: string, options: { volumes: boolean }): Promise<void>;
-  /** Forgets per-stack data (git exports, snapshots). */
-  forgetStack(stack: StackRecord): Promise<void>;
+  /** Everything a deleted stack owns: its history, its exports, its containers when asked. */
+  removal: StackRemoval;
   /** How long DELETE waits for a running deploy to reach a safe point. */
   deleteWaitMs?: number;
 }
@@ -87,17 +86,22 @@ export class StackCommands {
   }
 
   /**
-   * Queues a deploy. Requests that arrive while one waits share its deployment id: the check,
-   * the row and the event happen under a per-stack lock, so a storm of requests cannot leave
-   * promised deployments that no cycle will ever run.
+   * Queues a deploy and answers with the deployment that will carry it: the one of a cycle
+   * under way that the request joins, or of the cycle already waiting, or a new one. The check,
+   * the row and the event happen under a per-stack lock, and the row exists before the event
+   * is sent, so a storm of requests cannot leave a promised deployment no cycle will end.
    */
   async deploy(idOrName: string, trigger: Extract<DeploymentTrigger, 'manual' | 'webhook'> = 'manual'): Promise<{ stack: StackRecord; deploymentId: string }> {
     const stack = await this.get(idOrName);
+    const type = trigger === 'webhook' ? 'WEBHOOK_PUSH' : 'DEPLOY';
     return this.requestLock.run(stack.id, async () => {
-      const waiting = this.deps.supervisor.pendingDeploymentId(stack.id);
-      if (waiting) return { stack, deploymentId: waiting };
+      const promised = this.deps.supervisor.promisedDeploymentId(stack.id, { type });
+      if (promised) {
+        this.deps.supervisor.send(stack.id, { type });
+        return { stack, deploymentId: promised };
+      }
       const deployment = await this.deps.deployments.createPending(stack, trigger);
-      this.deps.supervisor.send(stack.id, { type: trigger === 'webhook' ? 'WEBHOOK_PUSH' : 'DEPLOY', deploymentId: deployment.id });
+      this.deps.supervisor.send(stack.id, { type, deploymentId: deployment.id });
       return { stack, deploymentId: deployment.id };
     });
   }
@@ -142,12 +146,7 @@ export class StackCommands {
   async delete(idOrName: string, options: { removeContainers: boolean; removeVolumes: boolean }): Promise<void> {
     const stack = await this.get(idOrName);
     await this.stopActorAtSafePoint(stack.id);
-    if (options.removeContainers) {
-      await this.deps.removeResources(stack.name, { volumes: options.removeVolumes });
-    }
-    await this.deps.deployments.deleteForStack(stack.id);
-    await this.deps.stacks.delete(stack.id);
-    await this.deps.forgetStack(stack);
+    await this.deps.removal.remove(stack, options);
     this.deps.logger.info({ stack: stack.name, remove_containers: options.removeContainers }, 'stack deleted');
   }
 

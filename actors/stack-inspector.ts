@@ -1,10 +1,11 @@
 import type { ComposeLoader } from '../src/compose/types.ts';
+import type { DockerEngine, StackContainer, StackDiff } from '../src/docker/index.ts';
 import type { AcceleroGitSource } from '../src/git/index.ts';
 import type { SecretBox } from '../src/secrets/index.ts';
 import type { StackRecord } from '../persistence/entities/records.ts';
+import type { DeploymentStore } from '../persistence/deployment-store.ts';
 import type { DriftStore } from '../persistence/drift-store.ts';
 import { loadDesiredProject, registryAuthOf, serviceFilterOf, sourceSpecOf } from './desired-project.ts';
-import type { DiffResult, ReconcileEngine } from './reconcile-engine.ts';
 
 // Read-only views of a stack (drift, preview, containers): git's desired state against the
 // engine's actual state, computed on request, changing nothing on the host.
@@ -12,18 +13,21 @@ import type { DiffResult, ReconcileEngine } from './reconcile-engine.ts';
 export interface StackInspectorDeps {
   git: AcceleroGitSource;
   compose: ComposeLoader;
-  engine: ReconcileEngine;
+  engine: DockerEngine;
   secrets: SecretBox;
   drift: DriftStore;
+  deployments: DeploymentStore;
   environment?: Record<string, string | undefined>;
 }
 
 export class StackInspector {
   constructor(private readonly deps: StackInspectorDeps) {}
 
-  async diff(stack: StackRecord): Promise<{ checkedAt: string; commit: string; diff: DiffResult }> {
+  async diff(stack: StackRecord): Promise<{ checkedAt: string; commit: string; diff: StackDiff }> {
     const { deps } = this;
-    const revision = await deps.git.resolve(sourceSpecOf(stack, deps.secrets));
+    // Looking must not take away the files a running deployment bind-mounts.
+    const retain = await deps.deployments.commitsInUse(stack.id);
+    const revision = await deps.git.resolve(sourceSpecOf(stack, deps.secrets), { retain });
     const project = await loadDesiredProject(deps.compose, stack, revision, deps.environment ?? process.env);
     const diff = await deps.engine.diff(project, stack.name, {
       serviceFilter: serviceFilterOf(stack),
@@ -36,7 +40,7 @@ export class StackInspector {
     return { checkedAt, commit: revision.commit, diff };
   }
 
-  containers(stack: StackRecord) {
+  containers(stack: StackRecord): Promise<StackContainer[]> {
     return this.deps.engine.listContainers(stack.name);
   }
 }

@@ -1,26 +1,25 @@
+import { createHash } from 'node:crypto';
 import { fromPromise } from 'xstate';
-import type { ComposeLoader, ComposeProject } from '../src/compose/types.ts';
-import type { AcceleroGitSource, SourceRevision } from '../src/git/index.ts';
+import type { ComposeLoader } from '../src/compose/types.ts';
+import type { DockerEngine, ProgressEvent } from '../src/docker/index.ts';
+import type { AcceleroGitSource } from '../src/git/index.ts';
 import { errorMessage } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
 import { recordDrift } from '../src/metrics.ts';
-import type { StepInput } from '../machines/stack.machine.ts';
-import type { ApplyOutput, DiffOutput, FetchOutput, RollBackOutput, VerifyOutput } from '../machines/stack.types.ts';
-import type { StackRecord } from '../persistence/entities/records.ts';
+import type { SecretBox } from '../src/secrets/index.ts';
+import type {
+  ApplyInput, ApplyOutput, FetchInput, FetchOutput, PlanInput, PlanOutput, RollBackInput, VerifyInput, VerifyOutput,
+} from '../machines/stack.types.ts';
 import type { DeploymentStore } from '../persistence/deployment-store.ts';
-import type { SnapshotStore } from '../persistence/snapshot-store.ts';
 import type { DriftStore } from '../persistence/drift-store.ts';
+import type { SnapshotStore } from '../persistence/snapshot-store.ts';
 import type { StackStore } from '../persistence/stack-store.ts';
 import { loadDesiredProject, registryAuthOf, serviceFilterOf, sourceSpecOf } from './desired-project.ts';
-import type { DeploySlots } from './deploy-slots.ts';
 import type { EventBus } from './event-bus.ts';
-import type { ApplyOutcome, DiffResult, ReconcileEngine } from './reconcile-engine.ts';
-import type { SecretBox } from '../src/secrets/index.ts';
 
 // The I/O steps the stack machine invokes (fetchSource, planChanges, applyPlan, verifyRollout,
-// rollBack), built from their collaborators. What one step learns for the next (the exported
-// revision, the loaded project, the plan) stays here, keyed by stack; the machine only
-// carries plain facts (commit, deployment id).
+// rollBack). Each takes what the earlier steps of the cycle produced, from the machine's
+// context, and returns what the next one needs: nothing is remembered here between steps.
 
 export interface StackStepDeps {
   stacks: StackStore;
@@ -29,198 +28,128 @@ export interface StackStepDeps {
   drift: DriftStore;
   git: AcceleroGitSource;
   compose: ComposeLoader;
-  engine: ReconcileEngine;
+  engine: DockerEngine;
   secrets: SecretBox;
-  slots: DeploySlots;
   bus: EventBus;
   logger: Logger;
-  /** Extra environment for interpolation (defaults to the process environment). */
+  /** The environment `${VAR}` sees besides the repository's `.env` (defaults to the process environment). */
   environment?: Record<string, string | undefined>;
 }
 
-interface Workspace {
-  revision?: SourceRevision;
-  /** The drift last recorded for this stack, as JSON. */
-  lastDrift?: string;
-  project?: ComposeProject;
-  diff?: DiffResult;
-  /** A rollback cycle's target image ids (diffed against, then deployed). */
-  pinnedImageIds?: Record<string, string>;
-  outcome?: ApplyOutcome;
-}
-
-export interface StackSteps {
-  actors: {
-    fetchSource: ReturnType<typeof fromPromise<FetchOutput, StepInput>>;
-    planChanges: ReturnType<typeof fromPromise<DiffOutput, StepInput>>;
-    applyPlan: ReturnType<typeof fromPromise<ApplyOutput, StepInput>>;
-    verifyRollout: ReturnType<typeof fromPromise<VerifyOutput, StepInput>>;
-    rollBack: ReturnType<typeof fromPromise<RollBackOutput, StepInput>>;
-  };
-  forget(stackId: string): void;
-}
-
-export function createStackSteps(deps: StackStepDeps): StackSteps {
-  const runner = new StackStepRunner(deps);
-  /** A deployment the API promised fails with the step's error, so nobody waits on it forever. */
-  const failingPromised = <T>(step: (input: StepInput) => Promise<T>) => async ({ input }: { input: StepInput }): Promise<T> => {
-    try {
-      return await step(input);
-    } catch (error) {
-      const id = input.deploymentId ?? input.cycle.deploymentId;
-      if (id) await deps.deployments.finish(id, { status: 'failed', error_message: errorMessage(error) });
-      throw error;
-    }
-  };
-  return {
-    actors: {
-      fetchSource: fromPromise(failingPromised((input) => runner.fetchSource(input))),
-      planChanges: fromPromise(failingPromised((input) => runner.planChanges(input))),
-      applyPlan: fromPromise(failingPromised((input) => runner.applyPlan(input))),
-      verifyRollout: fromPromise(({ input }: { input: StepInput }) => runner.verifyRollout(input)),
-      rollBack: fromPromise(({ input }: { input: StepInput }) => runner.rollBack(input)),
-    },
-    forget: (stackId) => runner.forget(stackId),
-  };
-}
-
-class StackStepRunner {
-  private readonly workspaces = new Map<string, Workspace>();
-
+export class StackSteps {
   constructor(private readonly deps: StackStepDeps) {}
 
-  forget(stackId: string): void {
-    this.workspaces.delete(stackId);
-  }
-
-  async fetchSource({ stackId, cycle }: StepInput): Promise<FetchOutput> {
-    const { deps } = this;
-    const stack = await this.loadStack(stackId);
-    const spec = sourceSpecOf(stack, deps.secrets);
-    // The export that running containers bind-mount must survive the pruning of old exports.
-    const deployed = await deps.deployments.lastCompleted(stackId);
-    const retain = deployed?.git_commit ? [deployed.git_commit] : [];
-    const ws = this.workspace(stackId);
-    if (cycle.rollbackTo) {
-      const target = await deps.deployments.get(cycle.rollbackTo);
-      if (!target?.git_commit) throw new Error(`deployment ${cycle.rollbackTo} has no commit to roll back to`);
-      ws.pinnedImageIds = target.image_ids;
-      ws.revision = await deps.git.checkout(spec, target.git_commit, { retain });
-    } else {
-      ws.pinnedImageIds = undefined;
-      // Timer cycles share one ls-remote per repository; an operator's deploy or a push must
-      // see the branch as it is now.
-      const fresh = cycle.trigger !== 'reconcile';
-      ws.revision = await deps.git.resolve(spec, fresh ? { refreshAfter: Date.now(), retain } : { retain });
-    }
-    return { commit: ws.revision.commit, unchanged: ws.revision.unchanged };
-  }
-
-  async planChanges({ stackId, stackName, cycle }: StepInput): Promise<DiffOutput> {
-    const { deps } = this;
-    const stack = await this.loadStack(stackId);
-    const ws = this.workspace(stackId);
-    if (!ws.revision) throw new Error('no fetched revision to diff against');
-    const project = await loadDesiredProject(deps.compose, stack, ws.revision, deps.environment ?? process.env);
-    const diff = await deps.engine.diff(project, stackName, {
-      serviceFilter: serviceFilterOf(stack), registryAuth: registryAuthOf(stack, deps.secrets), pinnedImageIds: ws.pinnedImageIds,
-    });
-    Object.assign(ws, { project, diff, outcome: undefined });
-    const checkedAt = await this.recordDiff(stackId, stackName, ws, diff);
-    if (!diff.hasChanges && cycle.deploymentId) {
-      await deps.deployments.finish(cycle.deploymentId, { status: 'completed', git_commit: ws.revision.commit, changes: [] });
-      await deps.deployments.addStep(cycle.deploymentId, { service: null, step: 'noop', message: 'nothing to change: the containers match git' });
-    }
-    await deps.stacks.updateStatus(stackId, { git_commit: ws.revision.commit, last_reconciled_at: checkedAt });
+  /** The steps as XState actors (a failing step's promised deployment is ended by the machine). */
+  get actors() {
     return {
-      hasChanges: diff.hasChanges,
-      syncStatus: diff.hasChanges ? 'out_of_sync' : 'synced',
-      healthStatus: diff.health,
-      changeCount: diff.actions.filter((a) => a.action !== 'none').length,
+      fetchSource: fromPromise<FetchOutput, FetchInput>(({ input }) => this.fetchSource(input)),
+      planChanges: fromPromise<PlanOutput, PlanInput>(({ input }) => this.planChanges(input)),
+      applyPlan: fromPromise<ApplyOutput, ApplyInput>(({ input }) => this.applyPlan(input)),
+      verifyRollout: fromPromise<VerifyOutput, VerifyInput>(({ input }) => this.verifyRollout(input)),
+      rollBack: fromPromise<void, RollBackInput>(({ input }) => this.rollBack(input)),
     };
   }
 
-  /** Drift goes to the metrics and watchers every cycle, to the database when it changed. */
-  private async recordDiff(stackId: string, stackName: string, ws: Workspace, diff: DiffResult): Promise<string> {
-    const checkedAt = new Date().toISOString();
-    recordDrift(stackName, diff.drift.map((d) => d.type));
-    const driftKey = JSON.stringify(diff.drift);
-    if (ws.lastDrift !== driftKey) {
-      await this.deps.drift.record({ stack_id: stackId, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift });
-      ws.lastDrift = driftKey;
+  /** Reads the stack row (once per cycle) and resolves git: the branch's head, or a rollback's commit. */
+  async fetchSource({ stackId, request }: FetchInput): Promise<FetchOutput> {
+    const { deps } = this;
+    const stack = await deps.stacks.find(stackId);
+    if (!stack) throw new Error(`stack ${stackId} no longer exists`);
+    const spec = sourceSpecOf(stack, deps.secrets);
+    // Exports that running containers bind-mount must survive the pruning of old exports.
+    const retain = await deps.deployments.commitsInUse(stackId);
+    if (request.rollbackTo) {
+      const target = await deps.deployments.get(request.rollbackTo);
+      if (!target?.git_commit) throw new Error(`deployment ${request.rollbackTo} has no commit to roll back to`);
+      return { stack, revision: await deps.git.checkout(spec, target.git_commit, { retain }), pinnedImageIds: target.image_ids };
     }
-    this.deps.bus.publish({ kind: 'drift', stack_id: stackId, stack_name: stackName, has_drift: diff.drift.length > 0, drift_count: diff.drift.length, at: checkedAt });
-    return checkedAt;
+    // Timer cycles share one ls-remote per repository; an operator's deploy or a push must
+    // see the branch as it is now.
+    const fresh = request.trigger !== 'reconcile';
+    return { stack, revision: await deps.git.resolve(spec, fresh ? { refreshAfter: Date.now(), retain } : { retain }) };
   }
 
-  async applyPlan({ stackId, stackName, cycle, commit }: StepInput): Promise<ApplyOutput> {
+  async planChanges({ stack, revision, pinnedImageIds, driftDigest }: PlanInput): Promise<PlanOutput> {
     const { deps } = this;
-    const stack = await this.loadStack(stackId);
-    const ws = this.workspace(stackId);
-    if (!ws.project || !ws.diff) throw new Error('no plan to apply');
-    await deps.slots.acquire(stackId);
-    const deploymentId = cycle.deploymentId
-      ? (await deps.deployments.markInProgress(cycle.deploymentId, commit), cycle.deploymentId)
-      : (await deps.deployments.start(stack, cycle.trigger, commit)).id;
-    const log = deps.logger.child({ stack: stackName, deployment_id: deploymentId });
-    log.info({ commit, actions: ws.diff.actions.filter((a) => a.action !== 'none').length }, 'deploying');
-    const outcome = await deps.engine.apply(ws.project, ws.diff, {
-      stackId, stackName, deploymentId, commit,
-      registryAuth: registryAuthOf(stack, deps.secrets),
-      pinnedImageIds: ws.pinnedImageIds,
-      saveSnapshots: (snapshots) => deps.snapshots.save(stackId, deploymentId, snapshots),
+    const project = await loadDesiredProject(deps.compose, stack, revision, deps.environment ?? process.env);
+    const diff = await deps.engine.diff(project, stack.name, {
+      serviceFilter: serviceFilterOf(stack), registryAuth: registryAuthOf(stack, deps.secrets), pinnedImageIds,
+    });
+    const checkedAt = new Date().toISOString();
+    recordDrift(stack.name, diff.drift.map((d) => d.kind));
+    // Drift goes to watchers every cycle, to the database only when it changed.
+    const digest = createHash('sha256').update(JSON.stringify(diff.drift)).digest('hex');
+    if (digest !== driftDigest) {
+      await deps.drift.record({ stack_id: stack.id, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift });
+    }
+    deps.bus.publish({ kind: 'drift', stack_id: stack.id, stack_name: stack.name, has_drift: diff.drift.length > 0, drift_count: diff.drift.length, at: checkedAt });
+    await deps.stacks.updateStatus(stack.id, { git_commit: revision.commit, last_reconciled_at: checkedAt });
+    return {
+      project, plan: diff.plan, driftDigest: digest,
+      syncStatus: diff.plan.hasChanges ? 'out_of_sync' : 'synced',
+      healthStatus: diff.health,
+    };
+  }
+
+  async applyPlan({ stack, revision, project, plan, request, pinnedImageIds }: ApplyInput): Promise<ApplyOutput> {
+    const { deps } = this;
+    const deploymentId = await deps.deployments.begin(stack, request.trigger, revision.commit, request.deploymentId);
+    const log = deps.logger.child({ stack: stack.name, deployment_id: deploymentId });
+    log.info({ commit: revision.commit, actions: plan.levels.flat().length }, 'deploying');
+    const outcome = await deps.engine.apply(plan, project, {
+      stackName: stack.name, deploymentId, commit: revision.commit,
+      registryAuth: registryAuthOf(stack, deps.secrets), pinnedImageIds,
+      snapshots: { save: (id, snapshots) => deps.snapshots.save(stack.id, id, snapshots) },
       logger: log,
       // The Docker layer logs each step itself (with this deployment's logger).
-      onProgress: (p) => {
-        void deps.deployments.addStep(deploymentId, p);
-        deps.bus.publish({ kind: 'deployment', stack_id: stackId, stack_name: stackName, deployment_id: deploymentId, ...p, at: new Date().toISOString() });
-      },
-    }).catch(async (error: unknown) => {
-      await deps.deployments.finish(deploymentId, { status: 'failed', error_message: errorMessage(error) });
-      throw error;
+      onProgress: this.progressOf(stack, deploymentId),
     });
-    ws.outcome = outcome;
-    return { deploymentId, result: outcome.status === 'completed' ? 'applied' : 'failed', error: outcome.error };
+    // What was done is on the row whatever comes next (verification, restore, failure).
+    await deps.deployments.recordChanges(deploymentId, outcome.changes, outcome.imageIds)
+      .catch((error: unknown) => log.error({ err: errorMessage(error) }, 'could not record the changes of the deployment'));
+    return { deploymentId, outcome };
   }
 
-  async verifyRollout({ stackId, stackName, deploymentId, commit }: StepInput): Promise<VerifyOutput> {
-    const ws = this.workspace(stackId);
-    if (!ws.project || !ws.outcome || !deploymentId) throw new Error('nothing deployed to verify');
-    const touched = ws.outcome.changes.map((c) => c.service);
-    const verdict = await this.deps.engine.verify(ws.project, stackName, touched);
-    if (verdict.healthy) {
-      await this.deps.deployments.finish(deploymentId, { status: 'completed', changes: ws.outcome.changes, image_ids: ws.outcome.imageIds });
-      await this.deps.stacks.updateStatus(stackId, { git_commit: commit, last_deployed_at: new Date().toISOString() });
+  async verifyRollout({ stack, project, deploymentId, commit, outcome }: VerifyInput): Promise<VerifyOutput> {
+    const { deps } = this;
+    const verdict = await deps.engine.verify(project, stack.name, outcome.changes.map((c) => c.service));
+    if (!verdict.healthy) {
+      deps.logger.warn({ stack: stack.name, deployment_id: deploymentId, problems: verdict.error }, 'verification after the rollout failed');
+      return verdict;
     }
+    await deps.deployments.finish(deploymentId, { status: 'completed' });
+    await deps.stacks.updateStatus(stack.id, { git_commit: commit, last_deployed_at: new Date().toISOString() });
+    // Verified: only now do the old containers kept aside for a rollback go. A failure here
+    // leaves them stopped; the next cycle sees them as extra and removes them.
+    await deps.engine.removeReplaced(stack.name, await deps.snapshots.load(deploymentId), this.progressOf(stack, deploymentId))
+      .catch((error: unknown) => deps.logger.warn({ stack: stack.name, deployment_id: deploymentId, err: errorMessage(error) }, 'removing replaced containers failed'));
     return verdict;
   }
 
-  async rollBack({ stackId, stackName, deploymentId }: StepInput): Promise<RollBackOutput> {
-    if (!deploymentId) throw new Error('no deployment to roll back');
+  /** The one rollback path: restores the persisted snapshots (rolling_back, and after a crash). */
+  async rollBack({ stackId, stackName, restore }: RollBackInput): Promise<void> {
     const { deps } = this;
-    const outcome = this.workspace(stackId).outcome;
-    // The engine rolls back inside apply when a service fails; only a failure found by the
-    // final verification still needs the snapshots restored here.
-    if (outcome?.status === 'completed') await deps.engine.restore(stackName, deploymentId, await deps.snapshots.load(deploymentId));
-    const restored = outcome?.status !== 'failed';
-    await deps.deployments.finish(deploymentId, {
-      status: restored ? 'rolled_back' : 'failed',
-      changes: outcome?.changes ?? [],
-      image_ids: outcome?.imageIds ?? {},
-      error_message: [outcome?.error, outcome?.failedLogs].filter(Boolean).join('\n') || 'verification failed',
-    });
-    return { restored, error: outcome?.error };
+    const { deploymentId } = restore;
+    const snapshots = await deps.snapshots.load(deploymentId);
+    const onProgress = this.progressOf({ id: stackId, name: stackName }, deploymentId);
+    onProgress({ service: '', step: 'rollback', message: `restoring ${snapshots.length} container(s) from their snapshots: ${restore.reason.split('\n')[0]}` });
+    try {
+      await deps.engine.restore(stackName, deploymentId, snapshots, onProgress);
+    } catch (error) {
+      onProgress({ service: '', step: 'rollback', message: `restoring failed, retried with backoff: ${errorMessage(error)}` });
+      throw error;
+    }
+    await deps.deployments.finish(deploymentId, { status: restore.status, error_message: restore.reason });
   }
 
-  private workspace(stackId: string): Workspace {
-    let ws = this.workspaces.get(stackId);
-    if (!ws) this.workspaces.set(stackId, (ws = {}));
-    return ws;
-  }
-
-  private async loadStack(stackId: string): Promise<StackRecord> {
-    const stack = await this.deps.stacks.find(stackId);
-    if (!stack) throw new Error(`stack ${stackId} no longer exists`);
-    return stack;
+  /** Every step of a rollout goes to the deployment's row and to watchers; a failed write is logged, never thrown. */
+  private progressOf(stack: { id: string; name: string }, deploymentId: string): (event: ProgressEvent) => void {
+    const { deps } = this;
+    return (p) => {
+      const step = { service: p.service || null, step: p.step, message: p.message };
+      deps.deployments.addStep(deploymentId, step)
+        .catch((error: unknown) => deps.logger.error({ stack: stack.name, deployment_id: deploymentId, err: errorMessage(error) }, 'could not record a deployment step'));
+      deps.bus.publish({ kind: 'deployment', stack_id: stack.id, stack_name: stack.name, deployment_id: deploymentId, ...step, at: new Date().toISOString() });
+    };
   }
 }

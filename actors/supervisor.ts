@@ -1,10 +1,12 @@
 import { createActor, type AnyActorRef, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import type { Logger } from '../src/logger.ts';
+import { errorMessage } from '../src/errors.ts';
 import { stackMachine } from '../machines/stack.machine.ts';
-import { BUSY_STATES, type StackEvent, type StackInput } from '../machines/stack.types.ts';
+import { joinsCurrentCycle, publicState } from '../machines/stack.rules.ts';
+import { BUSY_STATES, type DeploymentEnd, type RestoreJob, type StackEvent, type StackInput, type StackState } from '../machines/stack.types.ts';
 import { supervisorMachine } from '../machines/supervisor.machine.ts';
 import type { StackRecord } from '../persistence/entities/records.ts';
-import type { EventBus } from './event-bus.ts';
+import { deploySlotActor, type DeploySlots } from './deploy-slots.ts';
 import type { StackSteps } from './stack-steps.ts';
 import type { TransitionRecorder } from './transition-recorder.ts';
 
@@ -23,13 +25,16 @@ export interface StackStateView {
 
 export interface SupervisorDeps {
   steps: StackSteps;
+  slots: DeploySlots;
   recorder: TransitionRecorder;
-  events: EventBus;
   logger: Logger;
-  releaseDeploySlot(stackId: string): void;
+  /** Ends a deployment that its cycle did not deploy (or whose failure stays as it is). */
+  endDeployment(end: DeploymentEnd): Promise<void>;
+  /** The stack's input as it is now (settings, paused, an unfinished deployment), for a restart. */
+  currentInput(stackId: string): Promise<StackInput | undefined>;
 }
 
-export function stackInputFrom(stack: StackRecord): StackInput {
+export function stackInputFrom(stack: StackRecord, restore: RestoreJob | null = null): StackInput {
   return {
     stackId: stack.id,
     stackName: stack.name,
@@ -38,43 +43,60 @@ export function stackInputFrom(stack: StackRecord): StackInput {
     paused: stack.paused,
     commit: stack.git_commit,
     failedCommit: stack.failed_commit,
+    restore,
   };
 }
 
 /**
  * Owns the root actor. Routes events by stack id, persists every transition in order (through
- * the actor system's inspection), and reports crashed stack actors to the root for restart.
+ * the actor system's inspection), and restarts crashed stack actors with their current settings.
  */
 export class Supervisor {
   private readonly root;
   private readonly since = new Map<string, string>();
-  private readonly lastState = new Map<string, string>();
+  private readonly lastState = new Map<string, StackState>();
 
   constructor(private readonly deps: SupervisorDeps) {
     const stackLogic = stackMachine.provide({
-      actors: deps.steps.actors,
-      actions: { releaseDeploySlot: ({ context }) => deps.releaseDeploySlot(context.stackId) },
+      actors: { ...deps.steps.actors, holdDeploySlot: deploySlotActor(deps.slots) },
+      actions: {
+        endDeployment: (_, end) => {
+          if (!end) return;
+          deps.endDeployment(end).catch((error: unknown) =>
+            deps.logger.error({ deployment_id: end.deploymentId, err: errorMessage(error) }, 'could not end a deployment'));
+        },
+      },
     });
-    const rootLogic = supervisorMachine.provide({ actors: { stack: stackLogic } });
+    const rootLogic = supervisorMachine.provide({
+      actors: { stack: stackLogic },
+      actions: { respawnStack: ({ context, event }) => {
+        if (event.type === 'STACK.RESTART' && context.inputs[event.stackId]) void this.respawn(event.stackId);
+      } },
+    });
     this.root = createActor(rootLogic, { inspect: (event) => this.inspect(event) });
   }
 
-  start(stacks: StackRecord[]): void {
+  start(stacks: Array<{ stack: StackRecord; restore: RestoreJob | null }>): void {
     this.root.start();
-    for (const stack of stacks) this.spawn(stack);
+    for (const { stack, restore } of stacks) this.spawn(stack, restore);
   }
 
-  spawn(stack: StackRecord): void {
-    this.root.send({ type: 'STACK.SPAWN', input: stackInputFrom(stack) });
+  spawn(stack: StackRecord, restore: RestoreJob | null = null): void {
+    this.root.send({ type: 'STACK.SPAWN', input: stackInputFrom(stack, restore) });
   }
 
   send(stackId: string, event: StackEvent): void {
     this.root.send({ type: 'STACK.SEND', stackId, event });
   }
 
+  /** The same event to every stack (RETRY when the engine answers again). */
+  broadcast(event: StackEvent): void {
+    this.root.send({ type: 'STACK.BROADCAST', event });
+  }
+
   remove(stackId: string): void {
+    // Stopping the actor stops what it invoked, its deploy slot included.
     this.root.send({ type: 'STACK.REMOVE', stackId });
-    this.deps.releaseDeploySlot(stackId);
     this.since.delete(stackId);
     this.lastState.delete(stackId);
   }
@@ -87,9 +109,19 @@ export class Supervisor {
     return this.root.getSnapshot().context.stacks[stackId]?.getSnapshot() as StackSnapshot | undefined;
   }
 
-  /** The deployment id a new deploy request would be merged into, if one is already waiting. */
-  pendingDeploymentId(stackId: string): string | undefined {
-    return this.stackSnapshot(stackId)?.context.pending?.deploymentId;
+  /**
+   * The deployment a new request would share: the one promised to a cycle under way that the
+   * request joins (a deploy while fetching or diffing), else the one of the waiting cycle.
+   */
+  promisedDeploymentId(stackId: string, event: StackEvent): string | undefined {
+    const snapshot = this.stackSnapshot(stackId);
+    if (!snapshot) return undefined;
+    const { cycle, pending } = snapshot.context;
+    const state = publicState(snapshot.value);
+    if ((state === 'fetching' || state === 'diffing') && joinsCurrentCycle(cycle, event)) {
+      return cycle?.request.deploymentId;
+    }
+    return pending?.deploymentId;
   }
 
   state(stackId: string): StackStateView | undefined {
@@ -102,7 +134,7 @@ export class Supervisor {
     }
     const { context } = snapshot;
     return {
-      state: String(snapshot.value),
+      state: publicState(snapshot.value),
       sync_status: context.syncStatus,
       health_status: context.healthStatus,
       since: this.since.get(stackId) ?? new Date().toISOString(),
@@ -116,13 +148,20 @@ export class Supervisor {
   /** Stacks that are in the middle of work (used to wait for a safe point at shutdown). */
   busyStacks(): string[] {
     const stacks = this.root.getSnapshot().context.stacks;
-    return Object.keys(stacks).filter((id) => {
-      return BUSY_STATES.includes(String(stacks[id]!.getSnapshot().value));
-    });
+    return Object.keys(stacks).filter((id) => BUSY_STATES.includes(publicState(stacks[id]!.getSnapshot().value)));
   }
 
   stop(): void {
     this.root.stop();
+  }
+
+  private async respawn(stackId: string): Promise<void> {
+    try {
+      const input = await this.deps.currentInput(stackId);
+      if (input && this.root.getSnapshot().context.inputs[stackId]) this.root.send({ type: 'STACK.SPAWN', input });
+    } catch (error) {
+      this.deps.logger.error({ stack_id: stackId, err: errorMessage(error) }, 'could not read the stack to restart its actor');
+    }
   }
 
   private inspect(event: InspectionEvent): void {
@@ -135,7 +174,7 @@ export class Supervisor {
       this.reportCrash(stackId, snapshot.error);
       return;
     }
-    const to = String(snapshot.value);
+    const to = publicState(snapshot.value);
     const from = this.lastState.get(stackId);
     if (from === to) return;
     this.lastState.set(stackId, to);
@@ -146,9 +185,7 @@ export class Supervisor {
 
   /** The root restarts the actor (it receives XState's error event); this only tells people. */
   private reportCrash(stackId: string, error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
-    this.deps.logger.error({ stack_id: stackId, err: message }, 'stack actor crashed; the supervisor restarts it');
+    this.deps.logger.error({ stack_id: stackId, err: errorMessage(error) }, 'stack actor crashed; the supervisor restarts it');
     this.lastState.delete(stackId);
-    this.deps.releaseDeploySlot(stackId);
   }
 }

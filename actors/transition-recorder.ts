@@ -1,6 +1,7 @@
+import { errorMessage } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
 import { recordReconcileCycle } from '../src/metrics.ts';
-import { BUSY_STATES, type StackContext } from '../machines/stack.types.ts';
+import { BUSY_STATES, type StackContext, type StackState } from '../machines/stack.types.ts';
 import type { StackStore } from '../persistence/stack-store.ts';
 import type { TransitionStore } from '../persistence/transition-store.ts';
 import type { EventBus } from './event-bus.ts';
@@ -8,8 +9,9 @@ import type { EventBus } from './event-bus.ts';
 export interface ObservedTransition {
   stackId: string;
   stackName: string;
-  from: string;
-  to: string;
+  /** The previous public state, or `start` for a new actor. */
+  from: StackState | 'start';
+  to: StackState;
   /** The XState event type that caused it. */
   event: string;
   at: string;
@@ -57,7 +59,7 @@ export class TransitionRecorder {
     if (t.to === 'deleted') return;
     this.transitions
       .append({ stack_id: t.stackId, from_state: t.from, to_state: t.to, event, at: t.at, deployment_id: deploymentId })
-      .catch((error) => this.logger.error({ err: error, stack_id: t.stackId }, 'could not persist a transition'));
+      .catch((error: unknown) => this.logger.error({ err: errorMessage(error), stack_id: t.stackId }, 'could not persist a transition'));
     this.persistStatus(t);
     const outcome = cycleOutcome(t);
     if (outcome) recordReconcileCycle(outcome);
@@ -78,9 +80,13 @@ export class TransitionRecorder {
     };
     const key = JSON.stringify(status);
     if (this.lastStatus.get(t.stackId) === key) return;
+    // Remembered once written: a failed write is written again at the next rest.
     this.lastStatus.set(t.stackId, key);
     this.stacks
       .updateStatus(t.stackId, status)
-      .catch((error) => this.logger.error({ err: error, stack_id: t.stackId }, 'could not persist the stack status'));
+      .catch((error: unknown) => {
+        if (this.lastStatus.get(t.stackId) === key) this.lastStatus.delete(t.stackId);
+        this.logger.error({ err: errorMessage(error), stack_id: t.stackId }, 'could not persist the stack status');
+      });
   }
 }

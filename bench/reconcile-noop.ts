@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import Dockerode from 'dockerode';
-import { applyPlan, computeDrift, createDockerGateway, planRollout } from '../src/docker/index.ts';
+import { createDockerEngine } from '../src/docker/index.ts';
 import { buildProject } from '../test/docker/fixtures.ts';
 import { cleanupStack, uniqueStackName } from '../test/support/docker.ts';
 
@@ -29,19 +29,17 @@ modem.dial = (options, cb) => { calls.push(`${options.method} ${options.path.spl
 
 const stack = uniqueStackName('bench');
 const project = buildProject(stack, Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`svc${i}`, { env: { N: String(i) } }])));
-const gateway = createDockerGateway(docker);
+const engine = createDockerEngine(docker);
 
 async function noopReconcile() {
-  const actual = await gateway.readActualState(stack, project);
-  const drift = computeDrift(project, actual);
-  return planRollout(project, actual, drift);
+  return (await engine.diff(project, stack, { pull: false })).plan;
 }
 
 try {
-  const deployed = await applyPlan(gateway, await noopReconcile(), project, {
+  const deployed = await engine.apply(await noopReconcile(), project, {
     stackName: stack, deploymentId: randomUUID(), commit: 'bench', snapshots: { save: async () => undefined },
   });
-  if (deployed.status !== 'completed') throw new Error(`setup deploy ${deployed.status}: ${deployed.error}`);
+  if (deployed.status !== 'applied') throw new Error(`setup deploy ${deployed.status}: ${deployed.error}`);
   await noopReconcile(); // warm-up (connection, JIT)
   const times: number[] = [];
   calls.length = 0;

@@ -1,184 +1,40 @@
-import { assign, fromPromise, setup } from 'xstate';
 import { errorMessage } from '../src/errors.ts';
-import type {
-  ApplyOutput, CycleRequest, DiffOutput, FetchOutput, RollBackOutput, StackContext, StackEvent, StackInput,
-  VerifyOutput,
-} from './stack.types.ts';
+import { stackSetup, cycleWith } from './stack.setup.ts';
+import { coalesced, failedEnd, pausedPush, requestFailed, restoreAfter, restoreAfterApply, settlementOf } from './stack.rules.ts';
+import type { StackContext } from './stack.types.ts';
 
-// The stack machine: pure. The I/O steps are named invoked actors that `actors/` provides with
-// `machine.provide({ actors })`; the defaults below only fail loudly, so the machine can be
-// unit-tested with fakes and rendered without a Docker engine or a git server.
+// The stack machine: pure. Each step's output goes into `context.cycle` and from there into the
+// next step's input. The deploy slot is held by an actor invoked in `rollout` (deploying,
+// verifying, rolling_back): leaving those states releases it, whichever way they are left.
+// Operators see the states of STACK_STATES; `rollout` and the inner states of `deploying` are
+// how they are built (publicState maps a snapshot to its public name).
 
-/** Input every invoked step receives: who, which cycle, what is known so far. */
-export interface StepInput {
-  stackId: string;
-  stackName: string;
-  cycle: CycleRequest;
-  commit: string | null;
-  deploymentId: string | null;
-}
+type StepError = { context: StackContext; event: { error: unknown } };
 
-const notProvided = (name: string) =>
-  fromPromise<never, StepInput>(async () => {
-    throw new Error(`stack machine step ${name} was not provided`);
-  });
+/** A step failed before anything was deployed: the cycle ends in `failed`, its promised deployment with it. */
+const failCycle = {
+  target: '#stack.failed',
+  actions: [
+    { type: 'endDeployment', params: ({ context, event }: StepError) => requestFailed(context, event.error) },
+    { type: 'recordFailure', params: ({ event }: StepError) => ({ error: event.error }) },
+  ],
+} as const;
 
-const BACKOFF_BASE_MS = 5_000;
-const BACKOFF_MAX_MS = 300_000;
-/** Timers cannot be "never"; a reconcile interval of 0 parks the timer a day out, guarded off. */
-const ON_DEMAND_ONLY_MS = 86_400_000;
+/** While fetching or diffing, an operator's deploy joins the cycle under way; anything else queues. */
+const joinOrQueue = [
+  { guard: 'joinsCurrentCycle', actions: 'joinCurrentCycle' },
+  { actions: [{ type: 'endDeployment', params: coalesced }, 'queueRequest'] },
+] as const;
 
-/** Trigger precedence when requests are merged: an explicit rollback wins over a deploy, etc. */
-const triggerRank = { reconcile: 0, webhook: 1, manual: 2, rollback: 3 } as const;
-
-export function mergeRequests(waiting: CycleRequest | null, incoming: CycleRequest): CycleRequest {
-  if (!waiting) return incoming;
-  const stronger = triggerRank[incoming.trigger] >= triggerRank[waiting.trigger] ? incoming : waiting;
-  return {
-    ...stronger,
-    deploy: waiting.deploy || incoming.deploy,
-    deploymentId: stronger.deploymentId ?? waiting.deploymentId ?? incoming.deploymentId,
-  };
-}
-
-export function requestFor(event: StackEvent, context: Pick<StackContext, 'autoDeploy'>): CycleRequest | null {
-  switch (event.type) {
-    case 'DEPLOY':
-      return { trigger: 'manual', deploy: true, deploymentId: event.deploymentId };
-    case 'WEBHOOK_PUSH':
-      return { trigger: 'webhook', deploy: context.autoDeploy, deploymentId: event.deploymentId };
-    case 'SYNC':
-    case 'STACK_UPDATED':
-      return { trigger: 'reconcile', deploy: context.autoDeploy };
-    case 'ROLLBACK':
-      return { trigger: 'rollback', deploy: true, deploymentId: event.deploymentId, rollbackTo: event.rollbackTo };
-    default:
-      return null;
-  }
-}
-
-const stepInput = ({ context }: { context: StackContext }): StepInput => ({
-  stackId: context.stackId,
-  stackName: context.stackName,
-  cycle: context.current ?? { trigger: 'reconcile', deploy: false },
-  commit: context.commit,
-  deploymentId: context.deploymentId,
-});
-
-export const stackMachine = setup({
-  types: {
-    context: {} as StackContext,
-    events: {} as StackEvent,
-    input: {} as StackInput,
-  },
-  actors: {
-    fetchSource: notProvided('fetchSource') as unknown as ReturnType<typeof fromPromise<FetchOutput, StepInput>>,
-    planChanges: notProvided('planChanges') as unknown as ReturnType<typeof fromPromise<DiffOutput, StepInput>>,
-    applyPlan: notProvided('applyPlan') as unknown as ReturnType<typeof fromPromise<ApplyOutput, StepInput>>,
-    verifyRollout: notProvided('verifyRollout') as unknown as ReturnType<typeof fromPromise<VerifyOutput, StepInput>>,
-    rollBack: notProvided('rollBack') as unknown as ReturnType<typeof fromPromise<RollBackOutput, StepInput>>,
-  },
-  delays: {
-    reconcileDelay: ({ context }) => {
-      if (context.reconcileIntervalMs <= 0) return ON_DEMAND_ONLY_MS;
-      // ±10% jitter so stacks created together do not reconcile in lockstep.
-      return Math.round(context.reconcileIntervalMs * (0.9 + Math.random() * 0.2));
-    },
-    backoffDelay: ({ context }) =>
-      Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, context.failures - 1)),
-  },
-  guards: {
-    hasPending: ({ context }) => context.pending !== null,
-    deleteRequested: ({ context }) => context.deleteRequested,
-    isPaused: ({ context }) => context.paused,
-    reconcilesPeriodically: ({ context }) => context.reconcileIntervalMs > 0,
-    shouldDeploy: ({ context, event }) => {
-      const output = (event as unknown as { output: DiffOutput }).output;
-      const cycle = context.current;
-      if (!output.hasChanges || !cycle) return false;
-      if (cycle.deploy && cycle.trigger !== 'reconcile' && cycle.trigger !== 'webhook') return true;
-      // Automatic deploys never retry a commit that was already rolled back.
-      return context.autoDeploy && context.commit !== context.failedCommit;
-    },
-    applied: ({ event }) => (event as unknown as { output: ApplyOutput }).output.result === 'applied',
-    verifiedHealthy: ({ event }) => (event as unknown as { output: VerifyOutput }).output.healthy,
-  },
-  actions: {
-    queueRequest: assign({
-      pending: ({ context, event }) => {
-        const request = requestFor(event, context);
-        return request ? mergeRequests(context.pending, request) : context.pending;
-      },
-    }),
-    startPendingCycle: assign({
-      current: ({ context }) => context.pending,
-      pending: () => null,
-      deploymentId: ({ context }) => context.pending?.deploymentId ?? null,
-    }),
-    startReconcileCycle: assign({
-      current: ({ context }) => ({ trigger: 'reconcile' as const, deploy: context.autoDeploy }),
-      deploymentId: () => null,
-    }),
-    applySettings: assign(({ event, context }) =>
-      event.type === 'STACK_UPDATED' ? { ...event.settings } : { autoDeploy: context.autoDeploy }),
-    markDeleteRequested: assign({ deleteRequested: () => true }),
-    markPaused: assign({ paused: () => true }),
-    markResumed: assign({ paused: () => false }),
-    recordFetch: assign({ commit: ({ event }) => (event as unknown as { output: FetchOutput }).output.commit }),
-    recordDiff: assign(({ event }) => {
-      const output = (event as unknown as { output: DiffOutput }).output;
-      return { syncStatus: output.syncStatus, healthStatus: output.healthStatus };
-    }),
-    recordApply: assign({
-      deploymentId: ({ event }) => (event as unknown as { output: ApplyOutput }).output.deploymentId,
-      healthStatus: () => 'progressing' as const,
-      lastError: ({ event, context }) => (event as unknown as { output: ApplyOutput }).output.error ?? context.lastError,
-    }),
-    recordVerifyFailure: assign({
-      lastError: ({ event }) => (event as unknown as { output: VerifyOutput }).output.error ?? 'verification failed',
-    }),
-    // A rollback the operator asked for pins the stack (auto-deploy paused) until RESUME,
-    // whatever the outcome; otherwise the next reconcile would deploy git's head again.
-    pinAfterOperatorRollback: assign({
-      paused: ({ context }) => context.paused || context.current?.trigger === 'rollback',
-    }),
-    recordSuccess: assign({
-      syncStatus: () => 'synced' as const,
-      healthStatus: () => 'healthy' as const,
-      lastError: () => null,
-      failures: () => 0,
-      current: () => null,
-      failedCommit: () => null,
-    }),
-    recordQuietCycle: assign({ failures: () => 0, current: () => null, lastError: () => null }),
-    recordRollback: assign({
-      failedCommit: ({ context }) => context.commit,
-      syncStatus: () => 'out_of_sync' as const,
-      healthStatus: ({ event }) =>
-        (event as unknown as { output: RollBackOutput }).output.restored ? ('healthy' as const) : ('degraded' as const),
-      current: () => null,
-    }),
-    recordStepError: assign({
-      lastError: ({ event }) => errorMessage((event as unknown as { error: unknown }).error),
-    }),
-    recordFailure: assign({
-      lastError: ({ event }) => errorMessage((event as unknown as { error: unknown }).error),
-      failures: ({ context }) => context.failures + 1,
-      syncStatus: () => 'unknown' as const,
-      current: () => null,
-    }),
-    retryAfterBackoff: assign({
-      current: ({ context }) => ({ trigger: 'reconcile' as const, deploy: context.autoDeploy }),
-    }),
-    releaseDeploySlot: () => {},
-  },
-}).createMachine({
+export const stackMachine = stackSetup.createMachine({
   id: 'stack',
   context: ({ input }) => ({
     ...input,
-    current: null,
+    restore: input.restore ?? null,
+    cycle: null,
     pending: null,
-    deploymentId: null,
+    deploymentId: input.restore?.deploymentId ?? null,
+    driftDigest: null,
     syncStatus: 'unknown',
     healthStatus: 'unknown',
     lastError: null,
@@ -190,17 +46,17 @@ export const stackMachine = setup({
     DELETE: { actions: 'markDeleteRequested' },
     PAUSE: { actions: 'markPaused' },
     RESUME: { actions: 'markResumed' },
-    DEPLOY: { actions: 'queueRequest' },
-    WEBHOOK_PUSH: { actions: 'queueRequest' },
+    DEPLOY: { actions: [{ type: 'endDeployment', params: coalesced }, 'queueRequest'] },
+    WEBHOOK_PUSH: { actions: [{ type: 'endDeployment', params: coalesced }, 'queueRequest'] },
     SYNC: { actions: 'queueRequest' },
-    ROLLBACK: { actions: 'queueRequest' },
+    ROLLBACK: { actions: [{ type: 'endDeployment', params: coalesced }, 'queueRequest'] },
     STACK_UPDATED: { actions: ['applySettings', 'queueRequest'] },
   },
   states: {
     idle: {
-      entry: 'releaseDeploySlot',
       always: [
         { guard: 'deleteRequested', target: 'deleted' },
+        { guard: 'restorePending', target: '#stack.rollout.rolling_back' },
         { guard: 'hasPending', target: 'fetching', actions: 'startPendingCycle' },
         { guard: 'isPaused', target: 'paused' },
       ],
@@ -213,67 +69,153 @@ export const stackMachine = setup({
       },
     },
     fetching: {
+      on: { DEPLOY: joinOrQueue },
       invoke: {
         src: 'fetchSource',
-        input: stepInput,
-        onDone: { target: 'diffing', actions: 'recordFetch' },
-        onError: { target: 'failed', actions: 'recordFailure' },
+        input: ({ context }) => ({ stackId: context.stackId, request: cycleWith(context).request }),
+        onDone: { target: 'diffing', actions: { type: 'recordFetch', params: ({ event }) => event.output } },
+        onError: failCycle,
       },
     },
     diffing: {
+      on: { DEPLOY: joinOrQueue },
       invoke: {
         src: 'planChanges',
-        input: stepInput,
+        input: ({ context }) => {
+          const cycle = cycleWith(context, 'stack', 'revision');
+          return { stack: cycle.stack, revision: cycle.revision, request: cycle.request, pinnedImageIds: cycle.pinnedImageIds, driftDigest: context.driftDigest };
+        },
         onDone: [
-          { guard: 'shouldDeploy', target: 'deploying', actions: 'recordDiff' },
-          { target: 'idle', actions: ['recordDiff', 'pinAfterOperatorRollback', 'recordQuietCycle'] },
+          {
+            guard: { type: 'shouldDeploy', params: ({ event }) => event.output },
+            target: 'rollout',
+            actions: { type: 'recordPlan', params: ({ event }) => event.output },
+          },
+          {
+            target: 'idle',
+            actions: [
+              { type: 'recordPlan', params: ({ event }) => event.output },
+              { type: 'endDeployment', params: ({ context, event }) => settlementOf(context, event.output.plan.hasChanges) },
+              'pinAfterOperatorRollback',
+              'endQuietCycle',
+            ],
+          },
         ],
-        onError: { target: 'failed', actions: 'recordFailure' },
+        onError: failCycle,
       },
     },
-    deploying: {
-      invoke: {
-        src: 'applyPlan',
-        input: stepInput,
-        onDone: [
-          { guard: 'applied', target: 'verifying', actions: 'recordApply' },
-          { target: 'rolling_back', actions: 'recordApply' },
-        ],
-        onError: { target: 'failed', actions: 'recordFailure' },
-      },
-    },
-    verifying: {
-      invoke: {
-        src: 'verifyRollout',
-        input: stepInput,
-        onDone: [
-          { guard: 'verifiedHealthy', target: 'idle', actions: ['pinAfterOperatorRollback', 'recordSuccess'] },
-          { target: 'rolling_back', actions: 'recordVerifyFailure' },
-        ],
-        // The cycle goes on (into rolling_back), so only the error is noted here.
-        onError: { target: 'rolling_back', actions: 'recordStepError' },
-      },
-    },
-    rolling_back: {
-      invoke: {
-        src: 'rollBack',
-        input: stepInput,
-        onDone: { target: 'idle', actions: ['pinAfterOperatorRollback', 'recordRollback'] },
-        onError: { target: 'failed', actions: 'recordFailure' },
+    rollout: {
+      invoke: { src: 'holdDeploySlot', input: ({ context }) => ({ stackId: context.stackId }) },
+      initial: 'deploying',
+      states: {
+        deploying: {
+          initial: 'waiting_for_slot',
+          states: {
+            waiting_for_slot: { on: { 'SLOT.GRANTED': 'applying' } },
+            applying: {
+              invoke: {
+                src: 'applyPlan',
+                input: ({ context }) => {
+                  const cycle = cycleWith(context, 'stack', 'revision', 'project', 'plan');
+                  const { stack, revision, project, plan, request, pinnedImageIds } = cycle;
+                  return { stack, revision, project, plan, request, pinnedImageIds };
+                },
+                onDone: [
+                  {
+                    guard: { type: 'applied', params: ({ event }) => event.output },
+                    target: '#stack.rollout.verifying',
+                    actions: { type: 'recordApply', params: ({ event }) => event.output },
+                  },
+                  {
+                    guard: { type: 'needsRestore', params: ({ event }) => event.output },
+                    target: '#stack.rollout.rolling_back',
+                    actions: [
+                      { type: 'recordApply', params: ({ event }) => event.output },
+                      { type: 'planRestore', params: ({ event }) => restoreAfterApply(event.output) },
+                    ],
+                  },
+                  {
+                    guard: { type: 'engineFailed', params: ({ event }) => event.output },
+                    target: '#stack.failed',
+                    actions: [
+                      { type: 'recordApply', params: ({ event }) => event.output },
+                      { type: 'endDeployment', params: ({ context, event }) => failedEnd(context, event.output) },
+                      { type: 'recordFailure', params: ({ event }) => ({ error: event.output.outcome.error ?? 'the Docker engine failed' }) },
+                    ],
+                  },
+                  {
+                    target: '#stack.idle',
+                    actions: [
+                      { type: 'recordApply', params: ({ event }) => event.output },
+                      { type: 'endDeployment', params: ({ context, event }) => failedEnd(context, event.output) },
+                      { type: 'recordDeployFailure', params: ({ event }) => event.output },
+                    ],
+                  },
+                ],
+                onError: failCycle,
+              },
+            },
+          },
+        },
+        verifying: {
+          invoke: {
+            src: 'verifyRollout',
+            input: ({ context }) => {
+              const cycle = cycleWith(context, 'stack', 'project', 'outcome');
+              return { stack: cycle.stack, project: cycle.project, outcome: cycle.outcome, deploymentId: context.deploymentId!, commit: context.commit! };
+            },
+            onDone: [
+              {
+                guard: { type: 'verifiedHealthy', params: ({ event }) => event.output },
+                target: '#stack.idle',
+                actions: ['pinAfterOperatorRollback', 'recordSuccess'],
+              },
+              {
+                target: 'rolling_back',
+                actions: [
+                  { type: 'recordVerifyFailure', params: ({ event }) => event.output },
+                  { type: 'planRestore', params: ({ context, event }) => restoreAfter(context, event.output.error ?? 'verification failed', true) },
+                ],
+              },
+            ],
+            // The engine failed while verifying: restore, without blaming the release.
+            onError: {
+              target: 'rolling_back',
+              actions: [
+                { type: 'recordStepError', params: ({ event }) => ({ error: event.error }) },
+                { type: 'planRestore', params: ({ context, event }) => restoreAfter(context, errorMessage(event.error), false) },
+              ],
+            },
+          },
+        },
+        rolling_back: {
+          invoke: {
+            src: 'rollBack',
+            input: ({ context }) => ({ stackId: context.stackId, stackName: context.stackName, restore: context.restore! }),
+            onDone: { target: '#stack.idle', actions: ['pinAfterOperatorRollback', 'recordRollback'] },
+            // The restore itself failed (the engine is away): it stays pending and is retried.
+            onError: { target: '#stack.failed', actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) } },
+          },
+        },
       },
     },
     failed: {
-      entry: 'releaseDeploySlot',
       always: [
         { guard: 'deleteRequested', target: 'deleted' },
+        { guard: 'pendingBehindRestore', target: '#stack.rollout.rolling_back' },
         { guard: 'hasPending', target: 'fetching', actions: 'startPendingCycle' },
       ],
       on: {
         DELETE: { target: 'deleted' },
-        PAUSE: { target: 'paused', actions: 'markPaused' },
+        // A pending restore comes first: pausing then would leave a half-applied deployment.
+        PAUSE: [{ guard: 'restorePending', actions: 'markPaused' }, { target: 'paused', actions: 'markPaused' }],
+        RETRY: [{ guard: 'restorePending', target: '#stack.rollout.rolling_back' }, { target: 'fetching', actions: 'retryAfterBackoff' }],
       },
       after: {
-        backoffDelay: { target: 'fetching', actions: 'retryAfterBackoff' },
+        backoffDelay: [
+          { guard: 'restorePending', target: '#stack.rollout.rolling_back' },
+          { target: 'fetching', actions: 'retryAfterBackoff' },
+        ],
       },
     },
     paused: {
@@ -285,12 +227,12 @@ export const stackMachine = setup({
         RESUME: { target: 'idle', actions: 'markResumed' },
         DELETE: { target: 'deleted' },
         // While paused only explicit operator requests run; pushes and timers wait for RESUME.
-        WEBHOOK_PUSH: {},
+        WEBHOOK_PUSH: { actions: { type: 'endDeployment', params: ({ event }) => pausedPush(event) } },
         SYNC: {},
+        STACK_UPDATED: { actions: 'applySettings' },
       },
     },
     deleted: {
-      entry: 'releaseDeploySlot',
       type: 'final',
     },
   },

@@ -4,7 +4,9 @@ import type { StackEvent, StackInput } from './stack.types.ts';
 
 // The root supervisor: one stack actor per stack, events routed by stack id, a crashed stack
 // actor restarted with backoff and parked (not looped) after repeated crashes. Pure like the
-// stack machine: `actors/` provides the stack logic with its I/O steps.
+// stack machine: `actors/` provides the stack logic with its I/O steps, and `respawnStack`,
+// which reads the stack's current settings before the restart (the default reuses the input
+// the actor was first spawned with).
 
 export const MAX_RESTARTS = 3;
 const RESTART_BASE_MS = 1_000;
@@ -13,6 +15,8 @@ export type SupervisorEvent =
   | { type: 'STACK.SPAWN'; input: StackInput }
   | { type: 'STACK.REMOVE'; stackId: string }
   | { type: 'STACK.SEND'; stackId: string; event: StackEvent }
+  /** One event to every stack actor (e.g. RETRY once the engine answers again). */
+  | { type: 'STACK.BROADCAST'; event: StackEvent }
   | { type: 'STACK.RESTART'; stackId: string }
   | { type: 'STACK.CRASHED'; stackId: string; error: string }
   /** What XState sends a parent when a child actor fails with an unhandled error. */
@@ -37,6 +41,14 @@ export const supervisorMachine = setup({
       const stackId = (event as { stackId?: string }).stackId ?? '';
       return RESTART_BASE_MS * 2 ** Math.max(0, (context.crashes[stackId] ?? 1) - 1);
     },
+  },
+  actions: {
+    respawnStack: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'STACK.RESTART') return;
+      const input = context.inputs[event.stackId];
+      if (!input || context.stacks[event.stackId]) return;
+      enqueue.raise({ type: 'STACK.SPAWN', input });
+    }),
   },
   guards: {
     canRestart: ({ context, event }) =>
@@ -72,6 +84,9 @@ export const supervisorMachine = setup({
     'STACK.SEND': {
       actions: ({ context, event }) => context.stacks[event.stackId]?.send(event.event),
     },
+    'STACK.BROADCAST': {
+      actions: ({ context, event }) => Object.values(context.stacks).forEach((ref) => ref.send(event.event)),
+    },
     'STACK.REMOVE': {
       actions: enqueueActions(({ context, event, enqueue }) => {
         const ref = context.stacks[event.stackId];
@@ -102,18 +117,7 @@ export const supervisorMachine = setup({
         }),
       },
     ],
-    'STACK.RESTART': {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const input = context.inputs[event.stackId];
-        if (!input || context.stacks[event.stackId]) return;
-        enqueue.assign({
-          stacks: ({ context: c, spawn }) => ({
-            ...c.stacks,
-            [event.stackId]: spawn('stack', { id: childId(event.stackId), input }),
-          }),
-        });
-      }),
-    },
+    'STACK.RESTART': { actions: 'respawnStack' },
   },
 });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Repository } from 'typeorm';
 import type { Database } from './database.ts';
 import { DeploymentEntity } from './entities/schemas.ts';
-import type { DeploymentRecord, DeploymentStatus, DeploymentStep, DeploymentTrigger } from './entities/records.ts';
+import type { DeploymentChange, DeploymentRecord, DeploymentStatus, DeploymentStep, DeploymentTrigger } from './entities/records.ts';
 
 export class DeploymentStore {
   private readonly repo: Repository<DeploymentRecord>;
@@ -14,26 +14,34 @@ export class DeploymentStore {
 
   /** A deployment the API promised (202 with its id) before the stack actor gets to it. */
   createPending(stack: { id: string; name: string }, trigger: DeploymentTrigger): Promise<DeploymentRecord> {
-    return this.insert(stack, trigger, null, 'pending');
+    return this.insert(newRecord(stack, trigger, null, 'pending'));
   }
 
-  start(stack: { id: string; name: string }, trigger: DeploymentTrigger, commit: string | null): Promise<DeploymentRecord> {
-    return this.insert(stack, trigger, commit, 'in_progress');
-  }
-
-  /** pending → in_progress, with the commit it deploys. */
-  markInProgress(id: string, commit: string | null): Promise<void> {
+  /**
+   * The deployment a rollout works under: the promised one (pending → in_progress, with the
+   * commit it deploys) or a new one. Returns its id.
+   */
+  begin(stack: { id: string; name: string }, trigger: DeploymentTrigger, commit: string | null, promisedId?: string): Promise<string> {
     return this.db.writes.run(async () => {
-      await this.repo.update({ id }, { status: 'in_progress', git_commit: commit });
+      const promised = promisedId ? await this.repo.findOneBy({ id: promisedId }) : null;
+      if (promised && !isFinal(promised.status)) {
+        await this.repo.update({ id: promised.id }, { status: 'in_progress', git_commit: commit });
+        return promised.id;
+      }
+      const record = newRecord(stack, trigger, commit, 'in_progress');
+      await this.repo.insert(record);
+      return record.id;
     });
   }
 
-  private insert(stack: { id: string; name: string }, trigger: DeploymentTrigger, commit: string | null, status: DeploymentStatus): Promise<DeploymentRecord> {
-    const record: DeploymentRecord = {
-      id: randomUUID(), stack_id: stack.id, stack_name: stack.name, status, trigger,
-      git_commit: commit, changes: [], steps: [], image_ids: {}, error_message: null,
-      started_at: new Date().toISOString(), completed_at: null,
-    };
+  /** What a rollout changed, recorded as soon as it is known (before verification or restore). */
+  recordChanges(id: string, changes: DeploymentChange[], imageIds: Record<string, string>): Promise<void> {
+    return this.db.writes.run(async () => {
+      await this.repo.update({ id }, { changes, image_ids: imageIds });
+    });
+  }
+
+  private insert(record: DeploymentRecord): Promise<DeploymentRecord> {
     return this.db.writes.run(async () => {
       await this.repo.insert(record);
       return record;
@@ -60,6 +68,16 @@ export class DeploymentStore {
     });
   }
 
+  /** A deployment that ends without a rollout to verify or restore (nothing to do, skipped, failed as it stands). */
+  async end(end: { deploymentId: string; status: 'completed' | 'skipped' | 'failed'; message: string; commit: string | null }): Promise<void> {
+    await this.addStep(end.deploymentId, { service: null, step: end.status === 'completed' ? 'noop' : end.status, message: end.message });
+    await this.finish(end.deploymentId, {
+      status: end.status,
+      ...(end.commit ? { git_commit: end.commit } : {}),
+      error_message: end.status === 'completed' ? null : end.message,
+    });
+  }
+
   get(id: string): Promise<DeploymentRecord | null> {
     return this.repo.findOneBy({ id });
   }
@@ -67,6 +85,20 @@ export class DeploymentStore {
   /** The deployment whose containers run now (the newest completed one). */
   lastCompleted(stackId: string): Promise<DeploymentRecord | null> {
     return this.repo.findOne({ where: { stack_id: stackId, status: 'completed' }, order: { started_at: 'DESC' } });
+  }
+
+  /**
+   * Commits whose exported files running or deploying containers may bind-mount: the newest
+   * completed deployment's, and any deployment still under way. Their exports must not be pruned.
+   */
+  async commitsInUse(stackId: string): Promise<string[]> {
+    const rows = await this.repo.find({
+      where: [{ stack_id: stackId, status: 'in_progress' }, { stack_id: stackId, status: 'pending' }],
+      select: { git_commit: true },
+    });
+    const deployed = await this.lastCompleted(stackId);
+    const commits = [deployed?.git_commit, ...rows.map((r) => r.git_commit)];
+    return [...new Set(commits.filter((c): c is string => Boolean(c)))];
   }
 
   listForStack(stackId: string, limit = 50): Promise<DeploymentRecord[]> {
@@ -85,6 +117,14 @@ export class DeploymentStore {
   }
 }
 
+function newRecord(stack: { id: string; name: string }, trigger: DeploymentTrigger, commit: string | null, status: DeploymentStatus): DeploymentRecord {
+  return {
+    id: randomUUID(), stack_id: stack.id, stack_name: stack.name, status, trigger,
+    git_commit: commit, changes: [], steps: [], image_ids: {}, error_message: null,
+    started_at: new Date().toISOString(), completed_at: null,
+  };
+}
+
 export function isFinal(status: DeploymentStatus): boolean {
-  return status === 'completed' || status === 'failed' || status === 'rolled_back' || status === 'interrupted';
+  return status === 'completed' || status === 'failed' || status === 'rolled_back' || status === 'interrupted' || status === 'skipped';
 }

@@ -2,13 +2,7 @@ import type { Repository } from 'typeorm';
 import type { Database } from './database.ts';
 import { SnapshotEntity } from './entities/schemas.ts';
 import type { SnapshotRecord } from './entities/records.ts';
-
-export interface ServiceSnapshotInput {
-  service: string;
-  containerName: string;
-  containerId: string | null;
-  [key: string]: unknown;
-}
+import type { ServiceSnapshot } from '../src/docker/types.ts';
 
 /** Snapshots are written before the first mutation of a deployment, in one transaction. */
 export class SnapshotStore {
@@ -18,7 +12,7 @@ export class SnapshotStore {
     this.repo = db.dataSource.getRepository(SnapshotEntity);
   }
 
-  save(stackId: string, deploymentId: string, snapshots: ServiceSnapshotInput[]): Promise<void> {
+  save(stackId: string, deploymentId: string, snapshots: ServiceSnapshot[]): Promise<void> {
     const at = new Date().toISOString();
     const rows: SnapshotRecord[] = snapshots.map((s) => ({
       deployment_id: deploymentId, stack_id: stackId, service: s.service, container_name: s.containerName,
@@ -31,7 +25,7 @@ export class SnapshotStore {
     );
   }
 
-  async load(deploymentId: string): Promise<unknown[]> {
+  async load(deploymentId: string): Promise<ServiceSnapshot[]> {
     const rows = await this.repo.find({ where: { deployment_id: deploymentId }, order: { id: 'ASC' } });
     return rows.map((r) => r.snapshot);
   }

@@ -10,12 +10,17 @@ export class EngineAvailability {
   private status = 'not checked yet';
   private timer: NodeJS.Timeout | undefined;
 
+  private readonly intervals: { upMs: number; downMs: number };
+
   constructor(
     private readonly ping: () => Promise<unknown>,
     private readonly where: string,
     private readonly logger: Logger,
-    private readonly intervals = { upMs: 30_000, downMs: 5_000 },
-  ) {}
+    /** `onBack` runs when the engine answers again after it did not. */
+    private readonly options: { upMs?: number; downMs?: number; onBack?: () => void } = {},
+  ) {
+    this.intervals = { upMs: options.upMs ?? 30_000, downMs: options.downMs ?? 5_000 };
+  }
 
   /** 'ok' or the reason the engine does not answer. */
   get current(): string {
@@ -36,7 +41,10 @@ export class EngineAvailability {
     try {
       await this.ping();
       this.status = 'ok';
-      if (before !== 'ok' && before !== 'not checked yet') this.logger.info(`Docker engine at ${this.where} answers again`);
+      if (before !== 'ok' && before !== 'not checked yet') {
+        this.logger.info(`Docker engine at ${this.where} answers again`);
+        this.options.onBack?.();
+      }
     } catch (error) {
       this.status = `no Docker engine answers at ${this.where}: ${errorMessage(error)}`;
       if (before === 'ok' || before === 'not checked yet') {

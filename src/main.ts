@@ -2,14 +2,13 @@ import Dockerode from 'dockerode';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { DeploySlots } from '../actors/deploy-slots.ts';
-import { createDockerReconcileEngine } from '../actors/docker-reconcile-engine.ts';
-import type { ReconcileEngine } from '../actors/reconcile-engine.ts';
 import { EventBus } from '../actors/event-bus.ts';
-import { recoverUnfinishedDeployments } from '../actors/recovery.ts';
+import { planRecovery, recoveryOf } from '../actors/recovery.ts';
 import { StackCommands } from '../actors/stack-commands.ts';
-import { createStackSteps } from '../actors/stack-steps.ts';
+import { StackRemoval } from '../actors/stack-removal.ts';
+import { StackSteps } from '../actors/stack-steps.ts';
 import { StackInspector } from '../actors/stack-inspector.ts';
-import { Supervisor } from '../actors/supervisor.ts';
+import { stackInputFrom, Supervisor } from '../actors/supervisor.ts';
 import { TransitionRecorder } from '../actors/transition-recorder.ts';
 import { openDatabase, type Database } from '../persistence/database.ts';
 import { ApiKeyStore } from '../persistence/api-key-store.ts';
@@ -23,11 +22,11 @@ import { createApp } from './api/app.ts';
 import { loadOrCreateApiKey } from './api-key-file.ts';
 import { composeLoader } from './compose/index.ts';
 import type { AcceleroConfig } from './config/config.ts';
-import { createDockerGateway } from './docker/index.ts';
+import { createDockerEngine, type DockerEngine } from './docker/index.ts';
 import { EngineAvailability } from './engine-availability.ts';
 import { createGitSource } from './git/index.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { forgetStackMetrics, recordDeploymentFinished } from './metrics.ts';
+import { recordDeploymentFinished } from './metrics.ts';
 import { createSecretBox, type SecretBox } from './secrets/index.ts';
 
 // The composition root: the only place that builds singletons. Everything else receives its
@@ -47,15 +46,17 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
   const db = await openDatabase(config.databasePath);
   const stores = openStores(db);
   const secrets = createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
-  const gateway = createDockerGateway(new Dockerode(config.docker), logger.child({ component: 'docker' }));
-  const availability = new EngineAvailability(() => gateway.ping(), config.dockerDescription, logger);
-  await availability.start();
-  const engine = createDockerReconcileEngine(gateway, logger.child({ component: 'docker' }));
+  const engine = createDockerEngine(new Dockerode(config.docker), logger.child({ component: 'docker' }));
   const core = buildCore(config, logger, stores, secrets, engine);
+  // A failed stack retries as soon as the engine answers again, not at the end of its backoff.
+  const availability = new EngineAvailability(() => engine.ping(), config.dockerDescription, logger, {
+    onBack: () => core.supervisor.broadcast({ type: 'RETRY' }),
+  });
+  await availability.start();
 
-  // Unfinished deployments of an earlier process are recovered before any stack actor runs.
-  await recoverUnfinishedDeployments({ ...stores, engine, logger });
-  core.supervisor.start(await stores.stacks.list());
+  // Unfinished deployments of an earlier process are each stack's first job, before anything else.
+  core.supervisor.start(await planRecovery({ deployments: stores.deployments, logger }, await stores.stacks.list()));
+  await core.removal.pruneMirrors();
 
   let draining = false;
   const app = createApp({
@@ -97,27 +98,33 @@ function openStores(db: Database) {
 }
 
 /** Git, the stack actors and what drives them, around the stores and the Docker engine. */
-function buildCore(config: AcceleroConfig, logger: Logger, stores: ReturnType<typeof openStores>, secrets: SecretBox, engine: ReconcileEngine) {
+function buildCore(config: AcceleroConfig, logger: Logger, stores: ReturnType<typeof openStores>, secrets: SecretBox, engine: DockerEngine) {
   const { stacks, deployments, snapshots, transitions, drift } = stores;
   const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }) });
   const bus = new EventBus();
-  const slots = new DeploySlots(config.maxConcurrentDeploys);
-  const steps = createStackSteps({ ...stores, git, compose: composeLoader, engine, secrets, slots, bus, logger });
-  const inspector = new StackInspector({ git, compose: composeLoader, engine, secrets, drift });
+  const steps = new StackSteps({ ...stores, git, compose: composeLoader, engine, secrets, bus, logger });
+  const inspector = new StackInspector({ git, compose: composeLoader, engine, secrets, drift, deployments });
   const recorder = new TransitionRecorder(transitions, stacks, bus, logger);
-  const supervisor = new Supervisor({ steps, recorder, events: bus, logger, releaseDeploySlot: (id) => slots.release(id) });
-  const commands = new StackCommands({
-    stacks, deployments, supervisor, secrets, logger,
-    removeResources: (name, options) => engine.removeStack(name, options),
-    forgetStack: async (stack) => {
-      steps.forget(stack.id);
-      await snapshots.deleteForStack(stack.id);
-      await drift.deleteForStack(stack.id);
-      forgetStackMetrics(stack.name);
-      await git.forget(stack.name);
+  const supervisor = new Supervisor({
+    steps, recorder, logger, slots: new DeploySlots(config.maxConcurrentDeploys),
+    endDeployment: (end) => deployments.end(end),
+    currentInput: async (stackId) => {
+      const stack = await stacks.find(stackId);
+      return stack ? stackInputFrom(stack, await recoveryOf({ deployments, logger }, stackId)) : undefined;
     },
   });
-  return { bus, inspector, supervisor, commands };
+  const removal = new StackRemoval({
+    stacks, git, engine, logger,
+    deleteHistory: async (stackId) => {
+      await snapshots.deleteForStack(stackId);
+      await drift.deleteForStack(stackId);
+      await transitions.deleteForStack(stackId);
+      await deployments.deleteForStack(stackId);
+      await stacks.delete(stackId);
+    },
+  });
+  const commands = new StackCommands({ stacks, deployments, supervisor, secrets, logger, removal });
+  return { bus, inspector, supervisor, commands, removal };
 }
 
 /** Stops taking requests, lets in-flight deploys reach a safe point, then stops the actors. */

@@ -1,3 +1,5 @@
+import type { DriftItem, ServiceSnapshot } from '../../src/docker/types.ts';
+
 // Row shapes as plain data. Timestamps are ISO-8601 strings so the same rows (and the JSON
 // the API returns) look alike on SQLite and PostgreSQL.
 
@@ -38,7 +40,8 @@ export interface StackRecord {
   updated_at: string;
 }
 
-export type DeploymentStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'rolled_back' | 'interrupted';
+/** `skipped`: the request ended without deploying (stack paused, auto_deploy off, coalesced into another deployment). */
+export type DeploymentStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'rolled_back' | 'interrupted' | 'skipped';
 export type DeploymentTrigger = 'manual' | 'webhook' | 'reconcile' | 'rollback';
 
 export interface DeploymentChange {
@@ -87,7 +90,7 @@ export interface SnapshotRecord {
   service: string;
   container_name: string;
   container_id: string | null;
-  snapshot: Record<string, unknown>;
+  snapshot: ServiceSnapshot;
   created_at: string;
 }
 
@@ -96,7 +99,7 @@ export interface DriftReportRecord {
   stack_id: string;
   checked_at: string;
   has_drift: boolean;
-  drifts: unknown[];
+  drifts: DriftItem[];
 }
 
 export interface ApiKeyRecord {

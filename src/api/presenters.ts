@@ -1,5 +1,6 @@
 import type { DeploymentRecord, StackRecord } from '../../persistence/entities/records.ts';
 import type { StackStateView } from '../../actors/supervisor.ts';
+import type { DriftItem, PlannedAction, StackContainer } from '../docker/index.ts';
 
 /** The stack object of API.md. Secrets are never returned, only whether they are set. */
 export function presentStack(stack: StackRecord, live?: StackStateView) {
@@ -51,5 +52,24 @@ export function presentDeployment(d: DeploymentRecord, withSteps = false) {
     started_at: d.started_at,
     completed_at: d.completed_at,
     ...(withSteps ? { steps: d.steps } : {}),
+  };
+}
+
+/** A drift item of API.md (`GET …/drift`). */
+export function presentDrift(d: DriftItem) {
+  return { service_name: d.service, type: d.kind, expected: d.expected, actual: d.actual, message: d.message };
+}
+
+/** A planned action of API.md (`POST …/preview`). */
+export function presentAction(a: PlannedAction) {
+  return { service_name: a.service, action: a.action, reason: a.reason, expected: a.expected, actual: a.actual, order: a.order };
+}
+
+/** A container of API.md (`GET …/containers`). */
+export function presentContainer(c: StackContainer) {
+  return {
+    id: c.id, name: c.name, image: c.image, service: c.service, replica: c.number, state: c.state,
+    status: c.statusText, health: c.health, created_at: c.createdAt, labels: c.labels,
+    ports: c.ports.map((p) => ({ private_port: p.privatePort, public_port: p.publicPort, ip: p.ip, type: p.type })),
   };
 }

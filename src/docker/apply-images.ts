@@ -5,7 +5,7 @@
 import type { ComposeProject } from '../compose/types.ts';
 import { DockerError } from '../errors.ts';
 import { readImages } from './actual-state.ts';
-import type { DockerGateway } from './gateway.ts';
+import type { EngineConnection } from './connection.ts';
 import { ensureImages } from './images.ts';
 import type { ApplyContext, Plan } from './types.ts';
 
@@ -17,20 +17,20 @@ export interface DeploymentImages {
 }
 
 export async function resolveDeploymentImages(
-  gateway: DockerGateway, plan: Plan, project: ComposeProject, ctx: ApplyContext,
+  conn: EngineConnection, plan: Plan, project: ComposeProject, ctx: ApplyContext,
 ): Promise<DeploymentImages> {
   const declared = plan.actions.map((a) => project.services[a.service]).filter((s) => s !== undefined);
   const needed = declared.filter((s) => plan.levels.flat().some((a) => a.service === s.name && a.action !== 'remove'));
   const unpinned = needed.filter((s) => !ctx.pinnedImageIds?.[s.name]);
-  const local = await readImages(gateway.docker, project);
-  const resolved = unpinned.length === 0 ? local : await ensureImages(gateway.docker, unpinned, local, {
-    stackName: ctx.stackName, registryAuth: ctx.registryAuth, logger: gateway.logger, lastPulled: gateway.lastPulled,
-  }, () => readImages(gateway.docker, project));
+  const local = await readImages(conn.docker, project);
+  const resolved = unpinned.length === 0 ? local : await ensureImages(conn.docker, unpinned, local, {
+    stackName: ctx.stackName, registryAuth: ctx.registryAuth, logger: conn.logger, lastPulled: conn.lastPulled,
+  }, () => readImages(conn.docker, project));
   const imageIds: Record<string, string> = {};
   const createImages: Record<string, string> = {};
   for (const s of declared) {
     const pinned = ctx.pinnedImageIds?.[s.name];
-    if (pinned && needed.includes(s)) await requireLocalImage(gateway, ctx.stackName, s.name, pinned);
+    if (pinned && needed.includes(s)) await requireLocalImage(conn, ctx.stackName, s.name, pinned);
     imageIds[s.name] = pinned ?? resolved[s.image] ?? '';
     // The reference when it still names the wanted image (docker ps stays readable), else the id.
     createImages[s.name] = pinned && resolved[s.image] !== pinned ? pinned : s.image;
@@ -38,9 +38,9 @@ export async function resolveDeploymentImages(
   return { imageIds, createImages };
 }
 
-async function requireLocalImage(gateway: DockerGateway, stack: string, service: string, imageId: string): Promise<void> {
+async function requireLocalImage(conn: EngineConnection, stack: string, service: string, imageId: string): Promise<void> {
   try {
-    await gateway.docker.getImage(imageId).inspect();
+    await conn.docker.getImage(imageId).inspect();
   } catch (error) {
     throw new DockerError(`stack ${stack}, service ${service}: image ${imageId} of the deployment to restore is no longer on the host`, 'image_unavailable', { cause: error });
   }

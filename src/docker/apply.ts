@@ -1,17 +1,18 @@
 // applyPlan: images first (no mutation), snapshots persisted, then networks/volumes and the
-// dependency levels in order (services of one level in parallel), each service verified by
-// its rollout. A failure is handled per update_config.failure_action: rollback (restore every
-// touched service from its snapshot), pause (stop here) or continue. Old containers are kept
-// aside until the whole deployment succeeded, then removed.
+// dependency levels in order (services of one level in parallel), each replica verified by
+// its rollout. It never rolls back by itself: a failure returns `failed` with what was
+// changed left as it is (old containers kept aside) and the snapshots already in the
+// database, and the stack's rolling_back state restores them — the same code that crash
+// recovery runs. Old containers are removed only after the deployment is verified
+// (removeReplaced), so a running container never goes before its replacement is proven.
 
-import type { ComposeProject } from '../compose/types.ts';
+import type { ComposeProject, FailureAction } from '../compose/types.ts';
 import { errorMessage } from '../errors.ts';
 import { resolveDeploymentImages } from './apply-images.ts';
-import { removeContainer } from './containers.ts';
+import type { EngineConnection } from './connection.ts';
 import { waitForDependencies } from './dependencies.ts';
-import type { DockerGateway } from './gateway.ts';
+import { isEngineFailure } from './engine-errors.ts';
 import { assertExternalsExist, ensureResources } from './resources.ts';
-import { rollBackContainers } from './rollback.ts';
 import { rollOutService } from './rollout/service.ts';
 import { progress, ReplicaFailure, type RolloutSession } from './rollout/session.ts';
 import { takeSnapshots } from './snapshots.ts';
@@ -22,45 +23,41 @@ const DEFAULT_VERIFY_TIMEOUT_MS = 300_000;
 
 interface ServiceFailure { service: string; error: unknown }
 
-export async function applyPlan(gateway: DockerGateway, plan: Plan, project: ComposeProject, ctx: ApplyContext): Promise<ApplyResult> {
+export async function applyPlan(conn: EngineConnection, plan: Plan, project: ComposeProject, ctx: ApplyContext): Promise<ApplyResult> {
   const changes = describeChanges(plan);
   let session: RolloutSession;
   const missing = { networks: plan.missingNetworks, volumes: plan.missingVolumes };
   try {
     assertExternalsExist(ctx.stackName, project, missing);
-    const images = await resolveDeploymentImages(gateway, plan, project, ctx);
-    const snapshots = await takeSnapshots(gateway.docker, plan);
+    const images = await resolveDeploymentImages(conn, plan, project, ctx);
+    const snapshots = await takeSnapshots(conn.docker, plan);
     await ctx.snapshots.save(ctx.deploymentId, snapshots); // before the first mutation
-    session = newSession(gateway, project, ctx, images, snapshots);
+    session = newSession(conn, project, ctx, images, snapshots);
   } catch (error) {
     // Nothing was changed yet: the running containers are untouched.
-    return { status: 'failed', changes, imageIds: {}, error: errorMessage(error) };
+    return { status: 'failed', changes, imageIds: {}, mutated: false, ...failureDetails(project, { service: '', error }) };
   }
-  const imageIds = session.imageIds;
   try {
-    await ensureResources(gateway.docker, ctx.stackName, project, missing, ctx.logger ?? gateway.logger);
+    await ensureResources(conn.docker, ctx.stackName, project, missing, session.logger);
     const failures = await applyLevels(session, plan);
-    const fatal = failures.find((f) => failureAction(project, f.service) !== 'continue');
-    if (fatal && failureAction(project, fatal.service) === 'rollback') {
-      return await rollBackAfter(session, fatal, changes);
-    }
-    if (failures.length > 0) return { status: 'failed', changes, imageIds, ...failureDetails(failures[0]!) };
+    // What happens next follows the first failure that does not say `continue`.
+    const decisive = failures.find((f) => failureAction(project, f.service) !== 'continue') ?? failures[0];
+    if (decisive) return failed(session, changes, decisive);
   } catch (error) {
-    return rollBackAfter(session, { service: '', error }, changes);
+    return failed(session, changes, { service: '', error });
   }
-  await removeAside(session);
-  return { status: 'completed', changes, imageIds };
+  return { status: 'applied', changes, imageIds: session.imageIds, mutated: true };
 }
 
 function newSession(
-  gateway: DockerGateway, project: ComposeProject, ctx: ApplyContext,
+  conn: EngineConnection, project: ComposeProject, ctx: ApplyContext,
   images: { imageIds: Record<string, string>; createImages: Record<string, string> }, snapshots: ServiceSnapshot[],
 ): RolloutSession {
   return {
-    docker: gateway.docker, logger: ctx.logger ?? gateway.logger, project, ctx,
+    docker: conn.docker, logger: ctx.logger ?? conn.logger, project, ctx,
     imageIds: images.imageIds, createImages: images.createImages,
     snapshots: new Map(snapshots.map((s) => [s.containerId, s])),
-    aside: [], verifyTimeoutMs: ctx.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
+    verifyTimeoutMs: ctx.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
   };
 }
 
@@ -87,38 +84,26 @@ async function applyService(session: RolloutSession, action: PlannedAction): Pro
   await rollOutService(session, action);
 }
 
-function failureAction(project: ComposeProject, service: string): 'rollback' | 'pause' | 'continue' {
+function failureAction(project: ComposeProject, service: string): FailureAction {
   return project.services[service]?.updateConfig.failureAction ?? 'rollback';
 }
 
-async function rollBackAfter(session: RolloutSession, failure: ServiceFailure, changes: Change[]): Promise<ApplyResult> {
-  const details = failureDetails(failure);
-  session.logger.warn({ stack: session.ctx.stackName, service: failure.service, deployment: session.ctx.deploymentId, err: details.error }, 'deployment failed; rolling back');
-  progress(session, failure.service, 'rollback', `rolling back deployment ${session.ctx.deploymentId}: ${details.error}`);
-  try {
-    await rollBackContainers(session.docker, session.logger, [...session.snapshots.values()], session.ctx);
-  } catch (error) {
-    return { status: 'failed', changes, imageIds: session.imageIds, ...details, error: `${details.error}; ${errorMessage(error)}` };
-  }
-  return { status: 'rolled_back', changes, imageIds: session.imageIds, ...details };
+function failed(session: RolloutSession, changes: Change[], failure: ServiceFailure): ApplyResult {
+  const details = failureDetails(session.project, failure);
+  session.logger.warn({ stack: session.ctx.stackName, service: failure.service, deployment: session.ctx.deploymentId, err: details.error }, 'deployment failed');
+  progress(session, failure.service, 'failed', `deployment ${session.ctx.deploymentId} failed: ${details.error}`);
+  return { status: 'failed', changes, imageIds: session.imageIds, mutated: true, ...details };
 }
 
-function failureDetails(failure: ServiceFailure): Pick<ApplyResult, 'error' | 'failedLogs' | 'failedService'> {
+function failureDetails(project: ComposeProject, failure: ServiceFailure): Omit<ApplyResult, 'status' | 'changes' | 'imageIds' | 'mutated'> {
   const logs = failure.error instanceof ReplicaFailure ? failure.error.logs : undefined;
   return {
     error: errorMessage(failure.error),
+    failureAction: failureAction(project, failure.service),
+    ...(isEngineFailure(failure.error) ? { engineFailure: true } : {}),
     ...(logs ? { failedLogs: logs } : {}),
     ...(failure.service ? { failedService: failure.service } : {}),
   };
-}
-
-/** After success only. A failed removal is a warning: the leftover shows as `extra` drift next time. */
-async function removeAside(session: RolloutSession): Promise<void> {
-  for (const old of session.aside) {
-    progress(session, old.service, 'cleanup', `removing the replaced container ${old.id.slice(0, 12)}`);
-    await removeContainer(session.docker, old.id, { stack: session.ctx.stackName, service: old.service })
-      .catch((error: unknown) => session.logger.warn({ stack: session.ctx.stackName, service: old.service, err: errorMessage(error) }, 'removing a replaced container failed'));
-  }
 }
 
 export function describeChanges(plan: Plan): Change[] {

@@ -2,8 +2,11 @@
 // pull per pull_policy → one actual-state read → drift → plan → health.
 
 import type { ComposeProject } from '../compose/types.ts';
+import { readActualState } from './actual-state.ts';
+import type { EngineConnection } from './connection.ts';
 import { computeDrift } from './drift.ts';
-import type { DockerGateway } from './gateway.ts';
+import { pullForDrift } from './drift-pulls.ts';
+import { engine } from './engine-errors.ts';
 import { planRollout } from './plan.ts';
 import { assessHealth, type StackHealth } from './stack-health.ts';
 import type { ActualState, DriftItem, Plan, RegistryAuth } from './types.ts';
@@ -19,11 +22,16 @@ export interface DiffRequest {
 
 export interface StackDiff { actual: ActualState; drift: DriftItem[]; plan: Plan; health: StackHealth; pulled: string[] }
 
-export async function diffStack(gateway: DockerGateway, project: ComposeProject, stackName: string, request: DiffRequest = {}): Promise<StackDiff> {
+export async function diffStack(conn: EngineConnection, project: ComposeProject, stackName: string, request: DiffRequest = {}): Promise<StackDiff> {
   const { serviceFilter } = request;
-  const pulled = request.pull === false ? [] : (await gateway.pullImages(project, { stackName, registryAuth: request.registryAuth, serviceFilter })).pulled;
-  const actual = await gateway.readActualState(stackName, project);
+  const pulled = request.pull === false ? [] : await pullForDrift(conn, project, { stackName, registryAuth: request.registryAuth, serviceFilter });
+  const actual = await readStack(conn, stackName, project);
   const drift = computeDrift(project, actual, { serviceFilter, pinnedImageIds: request.pinnedImageIds });
   const plan = planRollout(project, actual, drift, { serviceFilter });
   return { actual, drift, plan, health: assessHealth(project, actual, serviceFilter), pulled };
+}
+
+/** One label-filtered container list (plus the project's networks, volumes and images). */
+export function readStack(conn: EngineConnection, stackName: string, project?: ComposeProject): Promise<ActualState> {
+  return engine('reading the actual state', { stack: stackName }, () => readActualState(conn.docker, stackName, project));
 }

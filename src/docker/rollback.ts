@@ -1,29 +1,27 @@
-// Rollback from persisted snapshots: every container the failed deployment created is removed,
-// every snapshotted container comes back — the exact container when it was kept aside,
-// recreated from its snapshot otherwise. Also used at startup to recover an interrupted deploy.
+// Restore from persisted snapshots — the one rollback path: the stack's rolling_back state
+// and the recovery of a deployment interrupted by a crash both run it. Every container the
+// deployment created is removed, every snapshotted container comes back: the exact container
+// when it was kept aside, recreated from its snapshot otherwise. Idempotent, so a restore that
+// was itself interrupted (the engine went away) is simply run again.
 
 import type Dockerode from 'dockerode';
 import { DockerError, errorMessage } from '../errors.ts';
+import type { EngineConnection } from './connection.ts';
 import { engine } from './engine-errors.ts';
 import { bringBack, removeContainer } from './containers.ts';
 import { LABEL, NEXT_MARKER } from './labels.ts';
-import type { Logger } from './logger.ts';
 import { createFromSnapshot } from './snapshots.ts';
 import type { ProgressEvent, ServiceSnapshot } from './types.ts';
 
-export interface RollbackContext {
+export interface RestoreContext {
   stackName: string;
-  /**
-   * The failed deployment: every container it created is removed. Without it (an old
-   * recovery path) only the containers holding a snapshot's name or a temporary name go.
-   */
-  deploymentId?: string;
+  /** The deployment to undo: every container it created (label accelero.deployment) is removed. */
+  deploymentId: string;
   onProgress?: (event: ProgressEvent) => void;
 }
 
-export async function rollBackContainers(
-  docker: Dockerode, logger: Logger, snapshots: ServiceSnapshot[], ctx: RollbackContext,
-): Promise<void> {
+export async function restoreSnapshots(conn: EngineConnection, snapshots: ServiceSnapshot[], ctx: RestoreContext): Promise<void> {
+  const { docker, logger } = conn;
   await removeReplacements(docker, snapshots, ctx);
   const failures: string[] = [];
   for (const snapshot of snapshots) {
@@ -35,7 +33,7 @@ export async function rollBackContainers(
     }
   }
   if (failures.length > 0) {
-    throw new DockerError(`stack ${ctx.stackName}: rollback of deployment ${ctx.deploymentId ?? '(unknown)'} incomplete: ${failures.join('; ')}`, 'rollback_failed');
+    throw new DockerError(`stack ${ctx.stackName}: rollback of deployment ${ctx.deploymentId} incomplete: ${failures.join('; ')}`, 'rollback_failed');
   }
 }
 
@@ -43,7 +41,7 @@ export async function rollBackContainers(
  * The containers this deployment created carry its id in `accelero.deployment`; any other
  * container that now holds a snapshot's name, or a temporary start-first name, replaced one.
  */
-async function removeReplacements(docker: Dockerode, snapshots: ServiceSnapshot[], ctx: RollbackContext): Promise<void> {
+async function removeReplacements(docker: Dockerode, snapshots: ServiceSnapshot[], ctx: RestoreContext): Promise<void> {
   const where = { stack: ctx.stackName };
   const all = await engine('listing the containers of the failed deployment', where, () => docker.listContainers({
     all: true, filters: { label: [`${LABEL.stack}=${ctx.stackName}`] },
@@ -51,7 +49,7 @@ async function removeReplacements(docker: Dockerode, snapshots: ServiceSnapshot[
   const kept = new Set(snapshots.map((s) => s.containerId));
   const names = new Set(snapshots.map((s) => s.containerName));
   const created = all.filter((c) => !kept.has(c.Id) && (
-    (ctx.deploymentId !== undefined && c.Labels[LABEL.deployment] === ctx.deploymentId)
+    c.Labels[LABEL.deployment] === ctx.deploymentId
     || c.Names.some((n) => names.has(n.replace(/^\//, '')) || n.includes(NEXT_MARKER))));
   for (const c of created) {
     const service = c.Labels[LABEL.service] ?? '';
@@ -60,7 +58,7 @@ async function removeReplacements(docker: Dockerode, snapshots: ServiceSnapshot[
   }
 }
 
-async function restoreSnapshot(docker: Dockerode, snapshot: ServiceSnapshot, ctx: RollbackContext): Promise<void> {
+async function restoreSnapshot(docker: Dockerode, snapshot: ServiceSnapshot, ctx: RestoreContext): Promise<void> {
   const where = { stack: ctx.stackName, service: snapshot.service };
   const exists = await docker.getContainer(snapshot.containerId).inspect().then(() => true, (e: { statusCode?: number }) => {
     if (e.statusCode === 404) return false;

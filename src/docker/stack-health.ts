@@ -3,8 +3,9 @@
 
 import type { ComposeProject } from '../compose/types.ts';
 import { computeDrift } from './drift.ts';
-import type { DockerGateway } from './gateway.ts';
-import type { ActualState } from './types.ts';
+import type { EngineConnection } from './connection.ts';
+import { readStack } from './diff-stack.ts';
+import type { ActualState, Verification } from './types.ts';
 
 export type StackHealth = 'healthy' | 'progressing' | 'degraded' | 'missing' | 'unknown';
 
@@ -19,11 +20,11 @@ export function assessHealth(project: ComposeProject, actual: ActualState, servi
 
 /** Every replica of the given services exists, runs (or is a job that exited 0), and is not unhealthy or starting. */
 export async function verifyServices(
-  gateway: DockerGateway, project: ComposeProject, stackName: string, services: string[],
-): Promise<{ healthy: boolean; error?: string }> {
+  conn: EngineConnection, project: ComposeProject, stackName: string, services: string[],
+): Promise<Verification> {
   const declared = services.filter((s) => project.services[s]);
   if (declared.length === 0) return { healthy: true };
-  const actual = await gateway.readActualState(stackName, project);
+  const actual = await readStack(conn, stackName, project);
   const problems = computeDrift(project, actual, { serviceFilter: declared })
     .filter((d) => declared.includes(d.service) && ['missing', 'stopped', 'unhealthy'].includes(d.kind))
     .map((d) => d.message);

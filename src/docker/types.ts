@@ -2,7 +2,7 @@
 // what it intends (Plan), what it remembers before changing anything (ServiceSnapshot) and
 // what it reports (ApplyResult). Plain serialisable data only: no class instances, no Date.
 
-import type { RolloutOrder } from '../compose/types.ts';
+import type { FailureAction, RolloutOrder } from '../compose/types.ts';
 import type { Logger } from './logger.ts';
 
 export type ContainerStatus =
@@ -136,7 +136,8 @@ export interface ServiceSnapshot {
   takenAt: string;
 }
 
-export interface SnapshotStore {
+/** Where applyPlan persists the snapshots before its first mutation (the database, in Accelero). */
+export interface SnapshotSink {
   save(deploymentId: string, snapshots: ServiceSnapshot[]): Promise<void>;
 }
 
@@ -149,11 +150,11 @@ export interface ApplyContext {
   deploymentId: string;
   commit: string;
   registryAuth?: RegistryAuth[];
-  snapshots: SnapshotStore;
+  snapshots: SnapshotSink;
   onProgress?: (event: ProgressEvent) => void;
   /** Image ids to run instead of resolving the references (a rollback to a past deployment). */
   pinnedImageIds?: Record<string, string>;
-  /** The deployment's own logger (stack and deployment ids on every line); default the gateway's. */
+  /** The deployment's own logger (stack and deployment ids on every line); default the engine's. */
   logger?: Logger;
   /** Upper bound for one replica's verification and for a depends_on wait (guards hangs); default 300 s. */
   verifyTimeoutMs?: number;
@@ -161,15 +162,34 @@ export interface ApplyContext {
 
 export interface Change { service: string; action: ServiceAction; from: string; to: string }
 
-export type ApplyStatus = 'completed' | 'rolled_back' | 'failed';
+/**
+ * `applied`: every planned step ran and each new replica passed its own verification; the
+ * deployment is verified as a whole next. `failed`: a step failed; what was changed stays as
+ * it is (the old containers kept aside) and the snapshots persisted before the first mutation
+ * are what restores it: the engine never rolls back by itself.
+ */
+export type ApplyStatus = 'applied' | 'failed';
 
 export interface ApplyResult {
   status: ApplyStatus;
   changes: Change[];
   /** Resolved image id of every selected service, so a later rollback runs exactly these. */
   imageIds: Record<string, string>;
+  /** False when the failure came before the first mutation: nothing on the host changed. */
+  mutated: boolean;
+  /** update_config.failure_action of the service that failed (rollback unless it says otherwise). */
+  failureAction?: FailureAction;
+  /** The engine failed (unreachable, timed out), not the release: the commit is not to blame. */
+  engineFailure?: boolean;
   error?: string;
   /** Last log lines of the container that failed verification. */
   failedLogs?: string;
   failedService?: string;
+}
+
+export interface Verification { healthy: boolean; error?: string }
+
+/** A managed container as the engine lists it, with its published ports. */
+export interface StackContainer extends ActualContainer {
+  ports: Array<{ privatePort: number; publicPort: number | null; ip: string | null; type: string }>;
 }

@@ -74,8 +74,13 @@ describe('crash safety of a deploy', () => {
 
     const all = await deployments();
     assert.deepEqual(all.filter((d) => d.status === 'in_progress' || d.status === 'pending'), []);
-    const web = await webContainers();
-    assert.equal(web.length, 1, `exactly one web container, found ${web.map((c) => c.Names[0]).join(', ')}`);
+    // The old container kept aside goes right after the deployment is marked completed.
+    const web = await eventually(async () => {
+      const list = await webContainers();
+      return list.length === 1 ? list : undefined;
+    }, 'exactly one web container', 30_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}, found ${(await webContainers()).map((c) => c.Names[0]).join(', ')}`);
+    });
     const inspect = await docker.getContainer(web[0]!.Id).inspect();
     assert.ok(inspect.Config.Env.includes('GREETING=two'));
     assert.equal(inspect.State.Running, true);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { computeDrift, rollBack } from '../../src/docker/index.ts';
+import { computeDrift } from '../../src/docker/index.ts';
 import { snapshotContainer } from '../../src/docker/snapshots.ts';
 import { allContainers, cleanupStack, docker, runningIds, uniqueStackName } from '../support/docker.ts';
 import { buildProject } from './fixtures.ts';
-import { gateway, planFor, reconcile } from './reconcile.ts';
+import { actualState, engine, planFor, reconcile } from './reconcile.ts';
 
 describe('stack identity, jobs and snapshots on the real engine', { timeout: 120_000 }, () => {
   const stacks: string[] = [];
@@ -17,10 +17,10 @@ describe('stack identity, jobs and snapshots on the real engine', { timeout: 120
     await reconcile(a, buildProject(a, { web: { env: { V: '1' } } }));
     await reconcile(b, buildProject(b, { web: { env: { V: '1' } } }));
     const bWeb = await runningIds(b, 'web');
-    const actualA = await gateway.readActualState(a, buildProject(a, { web: {} }));
+    const actualA = await actualState(a, buildProject(a, { web: {} }));
     assert.deepEqual(actualA.containers.map((c) => c.name), [`${a}-web-1`]);
     assert.equal((await reconcile(a, buildProject(a, { web: { env: { V: '2' } } }))).result.status, 'completed');
-    await gateway.removeStack(a, { volumes: true });
+    await engine.removeStack(a, { volumes: true });
     assert.deepEqual(await allContainers(a), []);
     assert.deepEqual(await runningIds(b, 'web'), bWeb);
   });
@@ -36,7 +36,7 @@ describe('stack identity, jobs and snapshots on the real engine', { timeout: 120
     const [job] = (await allContainers(stack)).filter((c) => c.Labels['accelero.service'] === 'migrate');
     assert.equal(job?.State, 'exited');
     const project = buildProject(stack, services);
-    assert.deepEqual(computeDrift(project, await gateway.readActualState(stack, project)), []);
+    assert.deepEqual(computeDrift(project, await actualState(stack, project)), []);
     const plan = await planFor(stack, project);
     assert.equal(plan.hasChanges, false);
   });
@@ -47,7 +47,7 @@ describe('stack identity, jobs and snapshots on the real engine', { timeout: 120
     const [id] = await runningIds(stack, 'web');
     const snapshot = await snapshotContainer(docker, 'web', 1, id!, { stack });
     await docker.getContainer(id!).remove({ force: true });
-    await rollBack(gateway, [snapshot], { stackName: stack, deploymentId: 'crashed-deployment' });
+    await engine.restore(stack, 'crashed-deployment', [snapshot]);
     const [restored] = await allContainers(stack);
     assert.equal(restored?.Names[0], `/${stack}-web-1`);
     assert.equal(restored?.ImageID, snapshot.imageId);

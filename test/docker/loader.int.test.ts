@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadComposeProject } from '../../src/compose/index.ts';
-import { applyPlan, diffStack, rollBack, verifyServices } from '../../src/docker/index.ts';
 import { allContainers, cleanupStack, docker, runningIds, uniqueStackName } from '../support/docker.ts';
-import { gateway, MemorySnapshotStore } from './reconcile.ts';
+import { engine, finishCycle, MemorySnapshotStore } from './reconcile.ts';
 
 const composeFile = `
 services:
@@ -57,9 +56,10 @@ describe('projects from the real compose loader', { timeout: 120_000 }, () => {
   const load = (environment: Record<string, string>) => loadComposeProject({ projectDir: dir, projectName: stack, environment });
   async function deploy(environment: Record<string, string>, deploymentId: string) {
     const project = await load(environment);
-    const { plan } = await diffStack(gateway, project, stack);
-    const result = await applyPlan(gateway, plan, project, { stackName: stack, deploymentId, commit: deploymentId, snapshots: new MemorySnapshotStore() });
-    return { project, plan, result };
+    const { plan } = await engine.diff(project, stack);
+    const store = new MemorySnapshotStore();
+    const applied = await engine.apply(plan, project, { stackName: stack, deploymentId, commit: deploymentId, snapshots: store });
+    return { project, plan, result: await finishCycle(stack, project, applied, store.saved.get(deploymentId) ?? [], deploymentId) };
   }
 
   it('deploys a loaded project with its declared network, its volume and the dependency order', async () => {
@@ -69,7 +69,7 @@ describe('projects from the real compose loader', { timeout: 120_000 }, () => {
     assert.deepEqual(Object.keys(api.NetworkSettings.Networks).sort(), [`${stack}_back`, `${stack}_default`]);
     const volume = await docker.getVolume(`${stack}_data`).inspect();
     assert.equal(volume.Labels?.['accelero.stack'], stack);
-    assert.deepEqual(await verifyServices(gateway, project, stack, ['web', 'api']), { healthy: true });
+    assert.deepEqual(await engine.verify(project, stack, ['web', 'api']), { healthy: true });
   });
 
   it('recreates only web when only its environment changes in the compose file', async () => {
@@ -81,14 +81,14 @@ describe('projects from the real compose loader', { timeout: 120_000 }, () => {
     assert.notDeepEqual(await runningIds(stack, 'web'), before.web);
   });
 
-  it('restores a completed deployment from its snapshots without knowing the deployment id (crash recovery)', async () => {
+  it('restores an applied deployment from its snapshots, as crash recovery does', async () => {
     const store = new MemorySnapshotStore();
     const project = await load({ MODE: 'two', TAG: 'v2' });
-    const { plan } = await diffStack(gateway, project, stack);
+    const { plan } = await engine.diff(project, stack);
     const previousImage = (await docker.getContainer((await runningIds(stack, 'web'))[0]!).inspect()).Image;
-    const result = await applyPlan(gateway, plan, project, { stackName: stack, deploymentId: 'd3', commit: 'd3', snapshots: store });
-    assert.equal(result.status, 'completed', result.error);
-    await rollBack(gateway, store.saved.get('d3')!, { stackName: stack });
+    const result = await engine.apply(plan, project, { stackName: stack, deploymentId: 'd3', commit: 'd3', snapshots: store });
+    assert.equal(result.status, 'applied', result.error);
+    await engine.restore(stack, 'd3', store.saved.get('d3')!);
     const webs = (await allContainers(stack)).filter((c) => c.Labels['accelero.service'] === 'web');
     assert.equal(webs.length, 1);
     assert.equal(webs[0]?.ImageID, previousImage);

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createDockerGateway } from '../../src/docker/index.ts';
+import { createDockerEngine } from '../../src/docker/index.ts';
 import { cleanupStack, docker, runningIds, uniqueStackName } from '../support/docker.ts';
 import { startRegistry, type TestRegistry } from '../support/registry.ts';
 import { buildProject } from './fixtures.ts';
-import { gateway, MemorySnapshotStore, planFor, reconcile } from './reconcile.ts';
-import { applyPlan, diffStack } from '../../src/docker/index.ts';
+import { engine, finishCycle, MemorySnapshotStore, planFor, reconcile } from './reconcile.ts';
 
 describe('images from a private registry with credentials', { timeout: 180_000 }, () => {
   let registry: TestRegistry;
@@ -44,29 +43,31 @@ describe('images from a private registry with credentials', { timeout: 180_000 }
   });
 
   it('fails a pull without credentials with a clear error and leaves the running container untouched', async () => {
-    const fresh = createDockerGateway(docker);
-    await assert.rejects(fresh.pullImages(project(), { stackName: stack }), /service web: pulling .*team\/web:stable failed \(no registry credentials/);
+    const fresh = createDockerEngine(docker);
+    await assert.rejects(fresh.diff(project(), stack), /service web: pulling .*team\/web:stable failed \(no registry credentials/);
     const before = await runningIds(stack, 'web');
     await docker.getImage('accelero-test/web:v1').tag({ repo: ref.slice(0, ref.lastIndexOf(':')), tag: 'stable' });
     const plan = await planFor(stack, project());
     assert.equal(plan.actions[0]?.action, 'recreate');
-    const result = await applyPlan(fresh, plan, project(), { stackName: stack, deploymentId: 'no-creds', commit: 'c', snapshots: new MemorySnapshotStore() });
+    const result = await fresh.apply(plan, project(), { stackName: stack, deploymentId: 'no-creds', commit: 'c', snapshots: new MemorySnapshotStore() });
     assert.equal(result.status, 'failed');
     assert.match(result.error ?? '', /pulling .* failed/);
     assert.deepEqual(await runningIds(stack, 'web'), before);
   });
 
   it('runs exactly the recorded image id of an earlier deployment when rolled back to it, although the tag moved on', async () => {
-    await gateway.pullImages(project(), { stackName: stack, registryAuth: auth() });
+    await engine.diff(project(), stack, { registryAuth: auth() });
     assert.equal(await imageId(ref), await imageId('accelero-test/web:v2'), 'the tag names v2 again');
     const pinned = { web: firstImageId };
-    const { plan } = await diffStack(gateway, project(), stack, { pinnedImageIds: pinned, pull: false });
+    const { plan } = await engine.diff(project(), stack, { pinnedImageIds: pinned, pull: false });
     assert.equal(plan.actions[0]?.action, 'recreate');
-    const ctx = { stackName: stack, deploymentId: 'rollback-to-first', commit: 'c', snapshots: new MemorySnapshotStore(), pinnedImageIds: pinned, registryAuth: auth() };
-    const result = await applyPlan(gateway, plan, project(), ctx);
+    const store = new MemorySnapshotStore();
+    const ctx = { stackName: stack, deploymentId: 'rollback-to-first', commit: 'c', snapshots: store, pinnedImageIds: pinned, registryAuth: auth() };
+    const applied = await engine.apply(plan, project(), ctx);
+    const result = await finishCycle(stack, project(), applied, store.saved.get(ctx.deploymentId) ?? [], ctx.deploymentId);
     assert.equal(result.status, 'completed', result.error);
     const [id] = await runningIds(stack, 'web');
     assert.equal((await docker.getContainer(id!).inspect()).Image, firstImageId);
-    assert.equal((await diffStack(gateway, project(), stack, { pinnedImageIds: pinned, pull: false })).plan.hasChanges, false);
+    assert.equal((await engine.diff(project(), stack, { pinnedImageIds: pinned, pull: false })).plan.hasChanges, false);
   });
 });

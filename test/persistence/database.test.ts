@@ -50,11 +50,11 @@ test('concurrent deployment writes from many stacks raise no busy errors', async
   const db = await openDatabase(await tempDatabasePath(t));
   t.after(() => db.close());
   const store = new DeploymentStore(db);
-  const started = await Promise.all(Array.from({ length: 50 }, (_, i) => store.start({ id: `s${i}`, name: `stack${i}` }, 'manual', null)));
-  await Promise.all(started.flatMap((d) => [
-    store.addStep(d.id, { service: 'web', step: 'create', message: 'created' }),
-    store.finish(d.id, { status: 'completed' }),
+  const started = await Promise.all(Array.from({ length: 50 }, (_, i) => store.begin({ id: `s${i}`, name: `stack${i}` }, 'manual', null)));
+  await Promise.all(started.flatMap((id) => [
+    store.addStep(id, { service: 'web', step: 'create', message: 'created' }),
+    store.finish(id, { status: 'completed' }),
   ]));
-  const rows = await Promise.all(started.map((d) => store.get(d.id)));
+  const rows = await Promise.all(started.map((id) => store.get(id)));
   assert.ok(rows.every((r) => r?.status === 'completed' && r.steps.length === 1));
 });

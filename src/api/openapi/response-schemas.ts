@@ -22,7 +22,7 @@ export const responseSchemas = {
   }),
   Deployment: z.object({
     id: z.string(), stack_id: z.string(), stack_name: z.string(),
-    status: z.enum(['pending', 'in_progress', 'completed', 'failed', 'rolled_back', 'interrupted']),
+    status: z.enum(['pending', 'in_progress', 'completed', 'failed', 'rolled_back', 'interrupted', 'skipped']),
     trigger: z.enum(['manual', 'webhook', 'reconcile', 'rollback']), git_commit: nullableText,
     changes: z.array(z.object({ service: z.string(), action: z.string(), from: nullableText, to: nullableText })),
     image_ids: z.record(z.string(), z.string()), error_message: nullableText, started_at: time, completed_at: time.nullable(),

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { StackCommands } from '../../../actors/stack-commands.ts';
 import type { StackInspector } from '../../../actors/stack-inspector.ts';
+import { presentAction, presentContainer, presentDrift } from '../presenters.ts';
 
 // Drift and preview: what differs between git and the engine, and what a deploy would do.
 export function driftRoutes(deps: { commands: StackCommands; inspector: StackInspector }): Router {
@@ -9,18 +10,18 @@ export function driftRoutes(deps: { commands: StackCommands; inspector: StackIns
   router.get('/drift', async (ctx) => {
     const stack = await deps.commands.get(ctx.params.id!);
     const { checkedAt, diff } = await deps.inspector.diff(stack);
-    ctx.body = { stack_id: stack.id, stack_name: stack.name, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift };
+    ctx.body = { stack_id: stack.id, stack_name: stack.name, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift.map(presentDrift) };
   });
 
   router.post('/preview', async (ctx) => {
     const stack = await deps.commands.get(ctx.params.id!);
     const { checkedAt, commit, diff } = await deps.inspector.diff(stack);
-    ctx.body = { stack_id: stack.id, stack_name: stack.name, checked_at: checkedAt, git_commit: commit, has_changes: diff.hasChanges, actions: diff.actions };
+    ctx.body = { stack_id: stack.id, stack_name: stack.name, checked_at: checkedAt, git_commit: commit, has_changes: diff.plan.hasChanges, actions: diff.plan.actions.map(presentAction) };
   });
 
   router.get('/containers', async (ctx) => {
     const stack = await deps.commands.get(ctx.params.id!);
-    ctx.body = await deps.inspector.containers(stack);
+    ctx.body = (await deps.inspector.containers(stack)).map(presentContainer);
   });
 
   return router;

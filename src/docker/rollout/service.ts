@@ -75,5 +75,4 @@ async function putAside(session: RolloutSession, service: string, step: ReplicaS
     // A leftover of an interrupted rollout is already aside; it only has to go.
     await stopContainer(session.docker, step.containerId, stopTimeout, where(session, service));
   } else await keepAside(session.docker, step.containerId, step.containerName, session.ctx.deploymentId, stopTimeout, where(session, service));
-  session.aside.push({ id: step.containerId, service });
 }

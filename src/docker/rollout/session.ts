@@ -1,5 +1,5 @@
 // What one applyPlan run shares between its services: the engine, the deployment context,
-// resolved image ids, the snapshots, and the old containers kept aside until the end.
+// resolved image ids and the snapshots taken before the first mutation.
 
 import type Dockerode from 'dockerode';
 import type { ComposeProject, ComposeService } from '../../compose/types.ts';
@@ -9,8 +9,6 @@ import { tailLogs, verifyContainer } from '../health.ts';
 import type { Logger } from '../logger.ts';
 import { isJob } from '../service-rules.ts';
 import type { ApplyContext, ServiceSnapshot, VolumeMount } from '../types.ts';
-
-export interface AsideContainer { id: string; service: string }
 
 export interface RolloutSession {
   docker: Dockerode;
@@ -23,8 +21,6 @@ export interface RolloutSession {
   createImages: Record<string, string>;
   /** container id → snapshot taken before the first mutation. */
   snapshots: Map<string, ServiceSnapshot>;
-  /** Old containers stopped and renamed aside; removed once the whole deployment succeeded. */
-  aside: AsideContainer[];
   verifyTimeoutMs: number;
 }
 

@@ -25,10 +25,7 @@ export async function recreateStartFirst(session: RolloutSession, service: Compo
     await removeContainer(docker, id, at, true);
     throw new ReplicaFailure(ctx.stackName, service.name, verdict.reason, verdict.logs);
   }
-  if (step.containerId) {
-    await keepAside(docker, step.containerId, step.containerName, ctx.deploymentId, service.stopTimeoutSeconds, at);
-    session.aside.push({ id: step.containerId, service: service.name });
-  }
+  if (step.containerId) await keepAside(docker, step.containerId, step.containerName, ctx.deploymentId, service.stopTimeoutSeconds, at);
   await renameContainer(docker, id, step.containerName, at);
   progress(session, service.name, 'replaced', `${step.containerName} now runs the new container ${id.slice(0, 12)}`);
 }

@@ -26,7 +26,6 @@ export async function recreateStopFirst(session: RolloutSession, service: Compos
     if (old) await restoreOld(session, service, step, old);
     throw error;
   }
-  if (old) session.aside.push({ id: old, service: service.name });
   progress(session, service.name, 'replaced', `${step.containerName} now runs the new container ${id.slice(0, 12)}`);
 }
 

@@ -1,0 +1,13 @@
+// What every part of the Docker layer works with: the engine client, the logger, and what
+// this process remembers about pulls (pull_policy always / daily / weekly). Internal: callers
+// outside src/docker see only the DockerEngine (engine.ts).
+
+import type Dockerode from 'dockerode';
+import type { Logger } from './logger.ts';
+
+export interface EngineConnection {
+  readonly docker: Dockerode;
+  readonly logger: Logger;
+  /** When this process last pulled each reference. */
+  readonly lastPulled: Map<string, number>;
+}
