@@ -25,6 +25,8 @@ export interface AcceleroConfig {
   shutdownTimeoutMs: number;
   /** How long /readyz answers 503 "draining" before the listener closes (load balancers notice). */
   shutdownDrainDelayMs: number;
+  /** GIT_TIMEOUT: an ls-remote or fetch that makes no progress for this long is stopped. */
+  gitTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -54,6 +56,13 @@ function duration(env: Env, name: string, fallbackMs: number): number {
   if (raw === undefined || raw === '') return fallbackMs;
   const ms = parseDurationMs(raw);
   if (ms === undefined) throw new ValidationError(`${name}=${raw} is not a duration like 30s, 5m or 1h`, name);
+  return ms;
+}
+
+/** A duration that must be above zero (a zero timeout would stop every command at once). */
+function positiveDuration(env: Env, name: string, fallbackMs: number): number {
+  const ms = duration(env, name, fallbackMs);
+  if (ms <= 0) throw new ValidationError(`${name}=${env[name]} must be longer than zero`, name);
   return ms;
 }
 
@@ -91,5 +100,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Acceler
     logFormat: oneOf(env, 'LOG_FORMAT', 'text', ['text', 'json'] as const),
     shutdownTimeoutMs: duration(env, 'SHUTDOWN_TIMEOUT', 60_000),
     shutdownDrainDelayMs: duration(env, 'SHUTDOWN_DRAIN_DELAY', 0),
+    gitTimeoutMs: positiveDuration(env, 'GIT_TIMEOUT', 120_000),
   };
 }

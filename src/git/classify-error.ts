@@ -6,8 +6,10 @@ import {
   GitNetworkError,
   GitRefNotFoundError,
   GitRepositoryNotFoundError,
+  GitTimeoutError,
 } from './errors.ts';
 import { scrubSecrets } from './redact.ts';
+import { GitNoProgressError } from './run-remote-git.ts';
 
 // Turns git's stderr into one of the typed errors. Order matters: the most specific
 // patterns first, because git often prints a generic line after the precise one.
@@ -58,8 +60,24 @@ export function describe(ctx: ErrorContext, what: string): string {
   return `stack "${ctx.stack}": ${what} for ${ctx.url} (ref ${ctx.ref})`;
 }
 
+/** `2m`, `30s`, `1m30s`, `1.5s`, `500ms`: a timeout as GIT_TIMEOUT would be written. */
+function durationText(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Number(((ms % 60_000) / 1000).toFixed(3));
+  if (minutes === 0) return `${seconds}s`;
+  return seconds === 0 ? `${minutes}m` : `${minutes}m${seconds}s`;
+}
+
+function timeoutError(error: GitNoProgressError, ctx: ErrorContext): GitTimeoutError {
+  const where = `stack "${ctx.stack}": git ${error.command} of ${ctx.url} (ref ${ctx.ref})`;
+  const last = error.lastProgress ? `; last progress: ${scrubSecrets(error.lastProgress, ctx.secrets)}` : '';
+  return new GitTimeoutError(`${where} made no progress for ${durationText(error.idleMs)} and was stopped (GIT_TIMEOUT)${last}`, error.idleMs);
+}
+
 export function classifyGitError(error: unknown, ctx: ErrorContext): GitError {
   if (error instanceof GitError) return error;
+  if (error instanceof GitNoProgressError) return timeoutError(error, ctx);
   const text = rawMessage(error);
   const [kind, pattern] = PATTERNS.find(([, p]) => p.test(text)) ?? [undefined, undefined];
   const message = `${describe(ctx, kind ? LABEL[kind] : 'git failed')}: ${detail(text, ctx.secrets, pattern)}`;
@@ -84,5 +102,6 @@ const MIRROR_DAMAGE =
 
 /** Git output that blames the local mirror (broken objects, refs or config), not the server. */
 export function isMirrorDamage(error: unknown): boolean {
+  if (error instanceof GitNoProgressError) return false; // the server went quiet, not the mirror
   return MIRROR_DAMAGE.test(rawMessage(error));
 }

@@ -54,6 +54,19 @@ export class GitHostKeyError extends GitError {
   }
 }
 
+/**
+ * A command that talks to the server made no progress for GIT_TIMEOUT and was stopped.
+ * Transient (the stack's next cycle tries again, with the stack machine's backoff), but the
+ * git layer does not retry it itself: one hung server must not hold a stack for retries × timeout.
+ */
+export class GitTimeoutError extends GitError {
+  readonly timeoutMs: number;
+  constructor(message: string, timeoutMs: number) {
+    super(message, 'git_timeout', false);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
 /** A git failure that matches no known kind; treated as transient and retried. */
 export class GitCommandError extends GitError {
   constructor(message: string) {

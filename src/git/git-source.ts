@@ -102,7 +102,6 @@ export class MirroredGitSource implements AcceleroGitSource {
       mirror = new Mirror(url, {
         mirrorsDir: this.mirrorsDir,
         maxPacks: this.options.maxPacks ?? 10,
-        timeoutMs: this.options.commandTimeoutMs,
         onRecreate: (reason) => this.log.warn({ url: redactUrl(url), reason }, 'git mirror damaged, creating it again'),
       });
       this.mirrors.set(url, mirror);

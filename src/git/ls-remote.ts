@@ -1,4 +1,5 @@
-import { runGit, type GitCommandContext } from './run-git.ts';
+import type { GitCommandContext } from './run-git.ts';
+import { runRemoteGit } from './run-remote-git.ts';
 
 // Change detection: one `git ls-remote --heads --tags` per repository (and credential set)
 // answers every stack on that repository, whichever branch or tag it follows.
@@ -15,8 +16,9 @@ export function parseLsRemote(output: string): RemoteRefs {
   return refs;
 }
 
+/** ls-remote has no progress meter: its answer is small, and its output all comes at the end. */
 export async function lsRemote(url: string, ctx: GitCommandContext): Promise<RemoteRefs> {
-  return parseLsRemote(await runGit(['ls-remote', '--heads', '--tags', '--', url], ctx));
+  return parseLsRemote(await runRemoteGit(['ls-remote', '--heads', '--tags', '--', url], ctx));
 }
 
 interface Entry<T> {

@@ -3,6 +3,7 @@ import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArchiveCache } from './archive-cache.ts';
 import { runGit, type GitCommandContext } from './run-git.ts';
+import { runRemoteGit } from './run-remote-git.ts';
 
 // One bare mirror per repository URL, shared by every stack on it. The mirror has no
 // remote configured: the (credential-free) URL is given on each fetch, so nothing about
@@ -12,7 +13,6 @@ export interface MirrorOptions {
   mirrorsDir: string;
   /** Repack once this many packs pile up (git's gc.autoPackLimit). */
   maxPacks: number;
-  timeoutMs?: number;
   /** Told when a broken mirror is deleted and created again (it is only a cache). */
   onRecreate?: (reason: string) => void;
 }
@@ -47,8 +47,9 @@ export class Mirror {
     this.archives = new ArchiveCache(this.dir, join(this.dir, 'accelero-archives'));
   }
 
+  /** Local commands get run-git's own guard; GIT_TIMEOUT (in `extra`) is for the server. */
   private local(extra: Partial<GitCommandContext> = {}): GitCommandContext {
-    return { timeoutMs: this.options.timeoutMs, ...extra, cwd: this.dir };
+    return { ...extra, cwd: this.dir };
   }
 
   /** Creates the bare repository once; re-applies its settings on every start (idempotent). */
@@ -90,7 +91,9 @@ export class Mirror {
     if (!exists) await runGit(['init', '--bare', '--quiet'], this.local());
     else await this.removeStaleLocks();
     // Every fetch keeps its pack (no loose objects), and `gc --auto` folds packs together
-    // once they pile up: the mirror stays compact without a full repack per fetch.
+    // once they pile up: the mirror stays compact without a full repack per fetch. Keeping
+    // packs also means index-pack receives them, and its progress meter (bytes received,
+    // once a second) is what tells the GIT_TIMEOUT watchdog that a slow fetch still moves.
     for (const [key, value] of [
       ['fetch.unpackLimit', '1'],
       ['gc.autoPackLimit', String(this.options.maxPacks)],
@@ -162,7 +165,8 @@ export class Mirror {
     this.fetchCount += 1;
     // Pruning only makes sense for the whole-namespace refspecs; a single pinned sha has none.
     const prune = refspecs === FETCH_ALL ? ['--prune'] : [];
-    await runGit(['fetch', '--quiet', ...prune, '--no-tags', '--no-auto-gc', '--', this.url, ...refspecs], this.local(auth));
+    // --progress even though stderr is no terminal: the watchdog measures progress by output.
+    await runRemoteGit(['fetch', '--progress', ...prune, '--no-tags', '--no-auto-gc', '--', this.url, ...refspecs], this.local(auth));
     await this.compact();
   }
 

@@ -1,6 +1,6 @@
 import pRetry from 'p-retry';
 import { classifyGitError, type ErrorContext } from './classify-error.ts';
-import type { GitError } from './errors.ts';
+import { GitTimeoutError, type GitError } from './errors.ts';
 
 export interface RetryPolicy {
   /** Extra attempts after the first for transient failures (network, 5xx, unknown). */
@@ -10,6 +10,14 @@ export interface RetryPolicy {
 
 export interface RetryHooks {
   onRetry?: (error: GitError, attempt: number) => void;
+}
+
+/**
+ * Transient failures are retried here, except a timeout: the attempt already waited
+ * GIT_TIMEOUT, and the stack machine retries the whole cycle with its own backoff.
+ */
+function retriedHere(error: GitError): boolean {
+  return !error.permanent && !(error instanceof GitTimeoutError);
 }
 
 /** Runs a git operation; classifies failures; retries only the transient ones, with backoff. */
@@ -32,9 +40,9 @@ export async function withGitRetry<T>(
       minTimeout: policy.minTimeoutMs,
       factor: 2,
       randomize: true,
-      shouldRetry: ({ error }) => !(error as GitError).permanent,
+      shouldRetry: ({ error }) => retriedHere(error as GitError),
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-        if (retriesLeft > 0 && !(error as GitError).permanent) hooks.onRetry?.(error as GitError, attemptNumber);
+        if (retriesLeft > 0 && retriedHere(error as GitError)) hooks.onRetry?.(error as GitError, attemptNumber);
       },
     },
   );

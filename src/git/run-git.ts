@@ -11,11 +11,18 @@ export interface GitCommandContext {
   config?: readonly string[];
   /** Extra environment for this command only (credential values, GIT_SSH_COMMAND). */
   env?: Readonly<Record<string, string>>;
-  /** Kill git when it prints nothing for this long. */
+  /**
+   * Stop git when it prints nothing for this long. For commands that talk to a server
+   * (run-remote-git.ts) this is GIT_TIMEOUT; local ones default to LOCAL_TIMEOUT_MS.
+   */
   timeoutMs?: number;
 }
 
-const DEFAULT_TIMEOUT_MS = 120_000;
+/**
+ * Local commands (cat-file, diff, config, gc) wait on no server; this only catches a wedged
+ * disk, and must not stop a quiet `gc --auto` of a large mirror, hence far above GIT_TIMEOUT.
+ */
+const LOCAL_TIMEOUT_MS = 600_000;
 
 /**
  * Variables that make git run another program (an editor, a pager) or read other config. npm
@@ -49,7 +56,7 @@ export async function runGit(args: readonly string[], ctx: GitCommandContext): P
   const git = simpleGit({
     baseDir: ctx.cwd,
     config: [...BASE_GIT_CONFIG, ...(ctx.config ?? [])],
-    timeout: { block: ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS },
+    timeout: { block: ctx.timeoutMs ?? LOCAL_TIMEOUT_MS },
     // These are set by Accelero itself (never from user input): our credential helper,
     // GIT_SSH_COMMAND with a temp key, and the neutral askpass.
     unsafe: { allowUnsafeCredentialHelper: true, allowUnsafeSshCommand: true, allowUnsafeAskPass: true },

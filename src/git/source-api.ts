@@ -21,7 +21,11 @@ export interface GitSourceOptions {
   /** Retries of transient failures (default 3) and the first backoff (default 500 ms). */
   retries?: number;
   retryMinTimeoutMs?: number;
-  /** Kill a git command that prints nothing for this long (default 120 s). */
+  /**
+   * GIT_TIMEOUT: stop an ls-remote or fetch that makes no progress for this long (default
+   * 120 s); it fails with GitTimeoutError and is not retried inside the git layer. A slow
+   * transfer that still moves is never stopped.
+   */
   commandTimeoutMs?: number;
   /** Repack a mirror once this many packs pile up (default 10). */
   maxPacks?: number;

@@ -3,10 +3,22 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import {
+  directWriter,
+  faultApplies,
+  faultyWriter,
+  hold,
+  newFaultState,
+  releaseHeld,
+  type BodyWriter,
+  type FaultState,
+  type GitHttpFault,
+} from './git-http-faults.ts';
 
 // A smart-HTTP git server on loopback for tests: `git http-backend` (CGI) behind node:http,
 // with optional basic auth, request counters (to assert how often a client fetched) and
-// injectable failures (to exercise retries).
+// injectable failures (to exercise retries) and per-repository faults: hang, stall, trickle
+// (git-http-faults.ts).
 
 export interface GitHttpCounts {
   /** Every request received, including refused ones. */
@@ -32,6 +44,10 @@ export interface GitHttpServer {
   resetCounts(): void;
   /** Answer the next `n` requests with `status` (default 503) before reaching git. */
   failNext(n: number, status?: number): void;
+  /** Plays `fault` for repository `name` from now on; `undefined` clears it and drops held answers. */
+  setFault(name: string, fault: GitHttpFault | undefined): void;
+  /** Requests the current fault of `name` has caught. */
+  faultHits(name: string): number;
   stop(): Promise<void>;
 }
 
@@ -58,24 +74,30 @@ function authorised(req: IncomingMessage, auth: GitHttpServerOptions['auth']): b
   return req.headers.authorization === expected;
 }
 
-function countUploadPack(counts: GitHttpCounts, req: IncomingMessage, body: Buffer): void {
+type RequestKind = 'infoRefs' | 'lsRefs' | 'fetch' | 'other';
+
+function requestKind(req: IncomingMessage, body: Buffer): RequestKind {
   const url = req.url ?? '';
-  if (req.method === 'GET' && url.includes('/info/refs') && url.includes('service=git-upload-pack')) counts.infoRefs += 1;
-  if (req.method !== 'POST' || !url.endsWith('/git-upload-pack')) return;
-  counts.uploadPackPosts += 1;
+  if (req.method === 'GET' && url.includes('/info/refs') && url.includes('service=git-upload-pack')) return 'infoRefs';
+  if (req.method !== 'POST' || !url.endsWith('/git-upload-pack')) return 'other';
   let text = body;
   try {
     if (req.headers['content-encoding'] === 'gzip') text = gunzipSync(body);
   } catch {
     // count it as a fetch below
   }
-  const payload = text.toString('latin1');
-  if (payload.includes('command=ls-refs')) counts.lsRefs += 1;
-  else counts.fetches += 1;
+  return text.toString('latin1').includes('command=ls-refs') ? 'lsRefs' : 'fetch';
+}
+
+function countUploadPack(counts: GitHttpCounts, kind: RequestKind): void {
+  if (kind === 'infoRefs') counts.infoRefs += 1;
+  if (kind === 'lsRefs' || kind === 'fetch') counts.uploadPackPosts += 1;
+  if (kind === 'lsRefs') counts.lsRefs += 1;
+  if (kind === 'fetch') counts.fetches += 1;
 }
 
 /** Runs http-backend for one request and streams its CGI answer back. */
-function runBackend(req: IncomingMessage, res: ServerResponse, repoDir: string, rest: string, body: Buffer): void {
+function runBackend(req: IncomingMessage, res: ServerResponse, repoDir: string, rest: string, body: Buffer, out: BodyWriter): void {
   const [pathInfo, query = ''] = rest.split('?');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -97,17 +119,17 @@ function runBackend(req: IncomingMessage, res: ServerResponse, repoDir: string, 
   let head = Buffer.alloc(0);
   let headersSent = false;
   cgi.stdout.on('data', (chunk: Buffer) => {
-    if (headersSent) return void res.write(chunk);
+    if (headersSent) return void out.write(chunk);
     head = Buffer.concat([head, chunk]);
     const end = head.indexOf('\r\n\r\n');
     if (end < 0) return;
     headersSent = true;
     writeCgiHeaders(res, head.subarray(0, end).toString('latin1'));
-    res.write(head.subarray(end + 4));
+    out.write(head.subarray(end + 4));
   });
   cgi.on('close', () => {
     if (!headersSent) res.writeHead(502);
-    res.end();
+    out.end();
   });
 }
 
@@ -128,6 +150,7 @@ interface ServerState {
   repos: Map<string, string>;
   counts: GitHttpCounts;
   failures: { left: number; status: number };
+  faults: Map<string, FaultState>;
 }
 
 /** Injected failure, then auth, then the repository, then git itself. */
@@ -143,14 +166,25 @@ async function handle(state: ServerState, options: GitHttpServerOptions, req: In
     return void res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="accelero-test"' }).end();
   }
   const match = /^\/([^/]+)\.git(\/.*)$/.exec(req.url ?? '');
-  const repoDir = match ? state.repos.get(decodeURIComponent(match[1])) : undefined;
+  const name = match ? decodeURIComponent(match[1]) : '';
+  const repoDir = state.repos.get(name);
   if (!match || !repoDir) return void res.writeHead(404).end('no such repository\n');
-  countUploadPack(state.counts, req, body);
-  runBackend(req, res, repoDir, match[2], body);
+  const kind = requestKind(req, body);
+  countUploadPack(state.counts, kind);
+  const fault = state.faults.get(name);
+  if (!faultApplies(fault, kind === 'fetch')) return runBackend(req, res, repoDir, match[2], body, directWriter(res));
+  fault.hits += 1;
+  if (fault.fault.kind === 'hang') return hold(fault, res);
+  runBackend(req, res, repoDir, match[2], body, faultyWriter(fault, res));
 }
 
 export async function startGitHttpServer(options: GitHttpServerOptions = {}): Promise<GitHttpServer> {
-  const state: ServerState = { repos: new Map(Object.entries(options.repos ?? {})), counts: zeroCounts(), failures: { left: 0, status: 503 } };
+  const state: ServerState = {
+    repos: new Map(Object.entries(options.repos ?? {})),
+    counts: zeroCounts(),
+    failures: { left: 0, status: 503 },
+    faults: new Map(),
+  };
   const server = createServer((req, res) => {
     handle(state, options, req, res).catch(() => res.destroy());
   });
@@ -171,6 +205,15 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
     },
     failNext(n, status = 503) {
       state.failures = { left: n, status };
+    },
+    setFault(name, fault) {
+      const previous = state.faults.get(name);
+      if (previous) releaseHeld(previous);
+      if (fault) state.faults.set(name, newFaultState(fault));
+      else state.faults.delete(name);
+    },
+    faultHits(name) {
+      return state.faults.get(name)?.hits ?? 0;
     },
     stop() {
       server.closeAllConnections();
