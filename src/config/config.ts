@@ -25,6 +25,8 @@ export interface AcceleroConfig {
   shutdownTimeoutMs: number;
   /** How long /readyz answers 503 "draining" before the listener closes (load balancers notice). */
   shutdownDrainDelayMs: number;
+  /** Bounded history: transitions and deployments kept per stack, audit entries kept for so many days. */
+  retention: { transitions: number; deployments: number; auditDays: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -91,5 +93,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Acceler
     logFormat: oneOf(env, 'LOG_FORMAT', 'text', ['text', 'json'] as const),
     shutdownTimeoutMs: duration(env, 'SHUTDOWN_TIMEOUT', 60_000),
     shutdownDrainDelayMs: duration(env, 'SHUTDOWN_DRAIN_DELAY', 0),
+    retention: {
+      transitions: integer(env, 'RETENTION_TRANSITIONS', 2000, 1, 10_000_000),
+      deployments: integer(env, 'RETENTION_DEPLOYMENTS', 200, 1, 1_000_000),
+      auditDays: integer(env, 'RETENTION_AUDIT_DAYS', 90, 1, 36_500),
+    },
   };
 }
