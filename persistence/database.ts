@@ -5,18 +5,20 @@ import { dataSourceOptions } from '../ormconfig.ts';
 import { clearAbandonedTransaction } from './abandoned-transaction.ts';
 import { DatabaseOpenError } from './errors.ts';
 import { describeSqliteFailure, transientSqliteFailure } from './sqlite-failures.ts';
-import { WriteQueue, type WriteOutageLogger, type WriteRetryPolicy } from './write-queue.ts';
+import { WriteQueue, type OutageLogger, type WriteRetryPolicy } from './write-queue.ts';
 
 export interface Database {
   path: string;
   dataSource: DataSource;
   writes: WriteQueue;
+  /** For /readyz: 'ok', or one line saying why not ("writes failing: disk full at /data (0 B free)"). */
+  health(): Promise<'ok' | string>;
   close(): Promise<void>;
 }
 
 export interface OpenDatabaseOptions {
   /** Where a write outage is reported: one line when writes start failing, one when they work again. */
-  logger?: WriteOutageLogger;
+  logger?: OutageLogger;
   writeRetry?: Partial<WriteRetryPolicy>;
   /** How long one statement waits for another connection's lock before the attempt counts as failed. */
   busyTimeoutMs?: number;
@@ -40,6 +42,11 @@ export async function openDatabase(databasePath: string, options: OpenDatabaseOp
     path: databasePath,
     dataSource,
     writes,
+    async health() {
+      const writing = writes.status();
+      if (writing !== 'ok') return writing;
+      return dataSource.query('SELECT 1').then(() => 'ok', (error: Error) => `reads failing: ${error.message}`);
+    },
     async close() {
       await writes.drain();
       if (dataSource.isInitialized) await dataSource.destroy();

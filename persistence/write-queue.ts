@@ -20,14 +20,14 @@ export interface WriteRetryPolicy {
 
 export const defaultWriteRetry: WriteRetryPolicy = { budgetMs: 30_000, minDelayMs: 200, maxDelayMs: 5_000 };
 
-export interface WriteOutageLogger {
+export interface OutageLogger {
   error(message: string): void;
   info(message: string): void;
 }
 
 export interface WriteQueueOptions {
   retry?: Partial<WriteRetryPolicy>;
-  logger?: WriteOutageLogger;
+  logger?: OutageLogger;
   /** Whether retrying can help; false rejects at once (constraint violations, SQL errors). */
   isTransient?: (error: unknown) => boolean;
   /** The cause in an operator's words, e.g. "disk full at /data (0 B free)". */
@@ -110,7 +110,7 @@ export class WriteQueue {
       return;
     }
     this.outage = { cause, since: Date.now() };
-    this.options.logger?.error(`database writes failing: ${cause}; retrying with backoff (up to ${Math.round(this.policy.budgetMs / 1000)} s per write)`);
+    this.options.logger?.error(`database writes failing: ${cause}; retrying with backoff (up to ${this.policy.budgetMs / 1000} s per write)`);
   }
 
   private reportRecovered(): void {

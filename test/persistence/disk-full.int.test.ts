@@ -3,6 +3,7 @@ import { readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openDatabase, type Database } from '../../persistence/database.ts';
+import { openDatabaseWhenPossible } from '../../persistence/database-opener.ts';
 import { DatabaseOpenError, DatabaseWriteError } from '../../persistence/errors.ts';
 import { SnapshotStore } from '../../persistence/snapshot-store.ts';
 import { SqliteConnection } from '../../persistence/sqlite-connection.ts';
@@ -53,6 +54,7 @@ test('on a full disk writes are reported once and retried; freed, the pending wr
   const queuedBehind = new SnapshotStore(db).save('s', 'd2', [{ service: 'web', containerName: 'web-2', containerId: 'c2' }]);
   await eventually(async () => attempts >= 3, 'the write to be retried');
   assert.match(db.writes.status(), /^writes failing: disk full at \S+ \(\d+ B free\)$/);
+  assert.match(await db.health(), /^writes failing: disk full at /);
   assert.equal(logger.lines.filter((l) => l.level === 'error').length, 1, JSON.stringify(logger.lines));
   assert.match(logger.lines[0]!.message, new RegExp(`^database writes failing: disk full at ${disk.path}`));
   assert.equal(await integrity(db), 'ok');
@@ -61,7 +63,7 @@ test('on a full disk writes are reported once and retried; freed, the pending wr
   await disk.free();
   await pending;
   await queuedBehind;
-  assert.equal(db.writes.status(), 'ok');
+  assert.equal(await db.health(), 'ok');
   assert.deepEqual(logger.lines.map((l) => l.level), ['error', 'info']);
   await transitions.append(transition('s', 201));
   const stored = (await transitions.listForStack('s', 1000)).reverse();
@@ -135,6 +137,41 @@ test('opening a database on a full disk fails with a typed error naming the path
   const fresh = await openDatabase(join(disk.path, 'fresh.db'));
   await new TransitionStore(fresh).append(transition('s', 0));
   await fresh.close();
+});
+
+test('a daemon starting on a full disk waits for space, says so once, and opens the database when there is room', async (t) => {
+  const disk = await mountSmallDisk(t);
+  const path = join(disk.path, 'accelero.db');
+  await disk.fill();
+  const logger = recordingLogger();
+  let opened = false;
+  const opening = openDatabaseWhenPossible(path, {}, { logger, retryEveryMs: 50 }).then((db) => { opened = true; return db; });
+  await eventually(async () => logger.lines.length > 0, 'the failure to be reported');
+  assert.equal(opened, false);
+  await disk.free();
+  const db = await opening;
+  t.after(() => db.close());
+  await new TransitionStore(db).append(transition('s', 0));
+  assert.deepEqual(logger.lines.map((l) => l.level), ['error', 'info']);
+  assert.match(logger.lines[0]!.message, new RegExp(`^cannot open the database ${path}: disk full at ${disk.path} .*; trying again every 0.05 s$`));
+});
+
+test('waiting for the database stops at shutdown, and a failure retrying cannot mend is thrown at once', async (t) => {
+  const disk = await mountSmallDisk(t);
+  await disk.fill();
+  const controller = new AbortController();
+  const waiting = openDatabaseWhenPossible(join(disk.path, 'accelero.db'), {}, { logger: recordingLogger(), retryEveryMs: 50, signal: controller.signal });
+  controller.abort(new Error('shutting down'));
+  await assert.rejects(waiting, /shutting down/);
+  await disk.free();
+  // A directory where the database file should be: no amount of waiting opens it.
+  const logger = recordingLogger();
+  await assert.rejects(openDatabaseWhenPossible(disk.path, {}, { logger, retryEveryMs: 50 }), (error) => {
+    assert.ok(error instanceof DatabaseOpenError && !error.transient, String(error));
+    assert.match(error.message, new RegExp(`^cannot open the database ${disk.path}: `));
+    return true;
+  });
+  assert.deepEqual(logger.lines, []);
 });
 
 async function openFilesUnder(dir: string): Promise<string[]> {
