@@ -3,22 +3,24 @@ import { allEntities } from './persistence/entities/schemas.ts';
 import { InitialSchema1764144000000 } from './persistence/migrations/0001-initial-schema.ts';
 import { StackWebhookSecret1764200000000 } from './persistence/migrations/0002-stack-webhook-secret.ts';
 import { StackSshHostKeys1764300000000 } from './persistence/migrations/0003-stack-ssh-host-keys.ts';
+import { HistoryIndexes1764400000000 } from './persistence/migrations/0004-history-indexes.ts';
 
 // The DataSource options of Accelero. SQLite is the embedded default; the entities and
 // migrations are portable, so a PostgreSQL DataSource only changes this object.
-export function dataSourceOptions(databasePath: string): DataSourceOptions {
+export function dataSourceOptions(databasePath: string, tuning: { busyTimeoutMs?: number } = {}): DataSourceOptions {
   return {
     type: 'sqlite',
     database: databasePath,
     entities: allEntities,
-    migrations: [InitialSchema1764144000000, StackWebhookSecret1764200000000, StackSshHostKeys1764300000000],
+    migrations: [InitialSchema1764144000000, StackWebhookSecret1764200000000, StackSshHostKeys1764300000000, HistoryIndexes1764400000000],
     migrationsRun: false,
     synchronize: false,
     // WAL lets the API read while a deploy writes; the busy timeout rides out the rare
-    // overlap with an external reader (backup, sqlite3 shell) instead of failing.
+    // overlap with an external writer (backup, sqlite3 shell) instead of failing. A lock held
+    // longer surfaces as SQLITE_BUSY: the write queue retries it with a bound and reports it
+    // (TypeORM's busyErrorRetry would retry forever, silently, with the queue stuck behind it).
     enableWAL: true,
-    busyErrorRetry: 100,
-    busyTimeout: 5000,
+    busyTimeout: tuning.busyTimeoutMs ?? 5000,
     logging: false,
   } as DataSourceOptions;
 }

@@ -2,27 +2,76 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../ormconfig.ts';
-import { WriteQueue } from './write-queue.ts';
+import { clearAbandonedTransaction } from './abandoned-transaction.ts';
+import { DatabaseOpenError } from './errors.ts';
+import { describeSqliteFailure, transientSqliteFailure } from './sqlite-failures.ts';
+import { WriteQueue, type OutageLogger, type WriteRetryPolicy } from './write-queue.ts';
 
 export interface Database {
+  path: string;
   dataSource: DataSource;
   writes: WriteQueue;
+  /** For /readyz: 'ok', or one line saying why not ("writes failing: disk full at /data (0 B free)"). */
+  health(): Promise<'ok' | string>;
   close(): Promise<void>;
 }
 
-/** Opens (creating the directory and file if needed) and migrates the database. */
-export async function openDatabase(databasePath: string): Promise<Database> {
-  if (databasePath !== ':memory:') await mkdir(dirname(databasePath), { recursive: true });
-  const dataSource = new DataSource(dataSourceOptions(databasePath));
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
-  const writes = new WriteQueue();
+export interface OpenDatabaseOptions {
+  /** Where a write outage is reported: one line when writes start failing, one when they work again. */
+  logger?: OutageLogger;
+  writeRetry?: Partial<WriteRetryPolicy>;
+  /** How long one statement waits for another connection's lock before the attempt counts as failed. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating the directory and file if needed) and migrates the database. Throws a
+ * DatabaseOpenError naming the path and the cause; `transient` says whether trying again
+ * later may help (disk full, locked, I/O error).
+ */
+export async function openDatabase(databasePath: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const dataSource = await initialise(databasePath, options);
+  const writes = new WriteQueue({
+    retry: options.writeRetry,
+    logger: options.logger,
+    isTransient: (error) => transientSqliteFailure(error) !== undefined,
+    describe: (error) => describeSqliteFailure(error, databasePath),
+    afterFailedAttempt: () => clearAbandonedTransaction(dataSource),
+  });
   return {
+    path: databasePath,
     dataSource,
     writes,
+    async health() {
+      const writing = writes.status();
+      if (writing !== 'ok') return writing;
+      return dataSource.query('SELECT 1').then(() => 'ok', (error: Error) => `reads failing: ${error.message}`);
+    },
     async close() {
       await writes.drain();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
+}
+
+async function initialise(databasePath: string, options: OpenDatabaseOptions): Promise<DataSource> {
+  // WAL is switched on here rather than by TypeORM: when its own connect step fails (the -shm
+  // file cannot be created on a full disk) TypeORM leaves the sqlite3 handle open, and a
+  // daemon that retries opening would leak one handle per try.
+  const dataSource = new DataSource({ ...dataSourceOptions(databasePath, { busyTimeoutMs: options.busyTimeoutMs }), enableWAL: false } as never);
+  try {
+    if (databasePath !== ':memory:') await mkdir(dirname(databasePath), { recursive: true });
+    await dataSource.initialize();
+    if (databasePath !== ':memory:') await dataSource.query('PRAGMA journal_mode = WAL');
+    await dataSource.runMigrations({ transaction: 'each' });
+    return dataSource;
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+    throw new DatabaseOpenError(databasePath, await describeSqliteFailure(error, databasePath), isTransientOpenFailure(error), error);
+  }
+}
+
+function isTransientOpenFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return transientSqliteFailure(error) !== undefined || code === 'ENOSPC' || code === 'EIO';
 }

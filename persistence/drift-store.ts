@@ -11,12 +11,14 @@ export class DriftStore {
     this.repo = db.dataSource.getRepository(DriftReportEntity);
   }
 
+  /** One transaction: a write retried after a full disk must not insert the report twice. */
   record(report: DriftReportRecord): Promise<void> {
-    return this.db.writes.run(async () => {
-      await this.repo.insert(report as never);
-      const old = await this.repo.find({ where: { stack_id: report.stack_id }, order: { id: 'DESC' }, skip: this.keepPerStack, select: { id: true } });
-      if (old.length > 0) await this.repo.delete(old.map((r) => r.id!));
-    });
+    return this.db.writes.run(() => this.db.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(DriftReportEntity);
+      await repo.insert(report as never);
+      const old = await repo.find({ where: { stack_id: report.stack_id }, order: { id: 'DESC' }, skip: this.keepPerStack, select: { id: true } });
+      if (old.length > 0) await repo.delete(old.map((r) => r.id!));
+    }));
   }
 
   latest(stackId: string): Promise<DriftReportRecord | null> {

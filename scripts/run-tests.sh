@@ -12,4 +12,6 @@ else
 fi
 [ ${#files[@]} -gt 0 ] || { echo "run-tests: no test files found" >&2; exit 1; }
 # Integration tests share one Docker engine; one file at a time keeps their timings honest.
-exec node --import tsx --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec "${files[@]}"
+# A promise rejection nobody handles is an error of the code under test, never noise; the
+# flag reaches each test file's process (the runner passes its execArgv on).
+exec node --unhandled-rejections=strict --import tsx --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec "${files[@]}"

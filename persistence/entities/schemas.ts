@@ -57,7 +57,7 @@ export const SnapshotEntity = new EntitySchema<SnapshotRecord>({
     id: serial, deployment_id: name(), stack_id: name(), service: name(), container_name: name(),
     container_id: name(true), snapshot: json(), created_at: time(),
   },
-  indices: [{ name: 'idx_snapshots_deployment', columns: ['deployment_id'] }],
+  indices: [{ name: 'idx_snapshots_deployment', columns: ['deployment_id'] }, { name: 'idx_snapshots_stack', columns: ['stack_id'] }],
 });
 
 export const DriftReportEntity = new EntitySchema<DriftReportRecord>({
@@ -82,6 +82,7 @@ export const AuditEntity = new EntitySchema<AuditRecord>({
   columns: {
     id: serial, at: time(), actor: name(), action: name(), target: name(true), outcome: name(), detail: text(true),
   },
+  indices: [{ name: 'idx_audit_at', columns: ['at'] }],
 });
 
 export const allEntities = [

@@ -27,6 +27,8 @@ export interface AcceleroConfig {
   shutdownDrainDelayMs: number;
   /** GIT_TIMEOUT: an ls-remote or fetch that makes no progress for this long is stopped. */
   gitTimeoutMs: number;
+  /** Bounded history: transitions and deployments kept per stack, audit entries kept for so many days. */
+  retention: { transitions: number; deployments: number; auditDays: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -101,5 +103,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Acceler
     shutdownTimeoutMs: duration(env, 'SHUTDOWN_TIMEOUT', 60_000),
     shutdownDrainDelayMs: duration(env, 'SHUTDOWN_DRAIN_DELAY', 0),
     gitTimeoutMs: positiveDuration(env, 'GIT_TIMEOUT', 120_000),
+    retention: {
+      transitions: integer(env, 'RETENTION_TRANSITIONS', 2000, 1, 10_000_000),
+      deployments: integer(env, 'RETENTION_DEPLOYMENTS', 200, 1, 1_000_000),
+      auditDays: integer(env, 'RETENTION_AUDIT_DAYS', 90, 1, 36_500),
+    },
   };
 }

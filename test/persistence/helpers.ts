@@ -1,0 +1,26 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TransitionRecord } from '../../persistence/entities/records.ts';
+
+/** Collects what the write queue reports, by level. */
+export function recordingLogger() {
+  const lines: { level: 'error' | 'info'; message: string }[] = [];
+  return {
+    lines,
+    error: (message: string) => { lines.push({ level: 'error', message }); },
+    info: (message: string) => { lines.push({ level: 'info', message }); },
+  };
+}
+
+/** The i-th transition of a stack: from_state `s<i>`, so the order is checkable. */
+export function transition(stackId: string, i: number, at = new Date().toISOString()): TransitionRecord {
+  return { stack_id: stackId, from_state: `s${i}`, to_state: `s${i + 1}`, event: 'E', at, deployment_id: null };
+}
+
+/** A temp directory removed after the test. */
+export async function tempDir(t: { after(fn: () => Promise<void>): void }, prefix = 'accelero-db-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
