@@ -51,6 +51,8 @@ export class TransitionRecorder {
     private readonly stacks: StackStore,
     private readonly bus: EventBus,
     private readonly logger: Logger,
+    /** Told of every transition written, so history stays within its retention. */
+    private readonly onWritten: (stackId: string) => void = () => {},
   ) {}
 
   record(t: ObservedTransition): void {
@@ -59,12 +61,17 @@ export class TransitionRecorder {
     if (t.to === 'deleted') return;
     this.transitions
       .append({ stack_id: t.stackId, from_state: t.from, to_state: t.to, event, at: t.at, deployment_id: deploymentId })
+      .then(() => this.onWritten(t.stackId))
       .catch((error: unknown) => this.logger.error({ err: errorMessage(error), stack_id: t.stackId }, 'could not persist a transition'));
     this.persistStatus(t);
     const outcome = cycleOutcome(t);
     if (outcome) recordReconcileCycle(outcome);
     this.logger.debug({ stack: t.stackName, from: t.from, to: t.to, event }, 'transition');
     this.bus.publish({ kind: 'transition', stack_id: t.stackId, stack_name: t.stackName, from: t.from, to: t.to, event, at: t.at, deployment_id: deploymentId });
+  }
+
+  forget(stackId: string): void {
+    this.lastStatus.delete(stackId);
   }
 
   private persistStatus(t: ObservedTransition): void {

@@ -110,11 +110,6 @@ export class DeploymentStore {
     return this.repo.find({ where: [{ status: 'in_progress' }, { status: 'pending' }], order: { started_at: 'ASC' } });
   }
 
-  deleteForStack(stackId: string): Promise<void> {
-    return this.db.writes.run(async () => {
-      await this.repo.delete({ stack_id: stackId });
-    });
-  }
 }
 
 function newRecord(stack: { id: string; name: string }, trigger: DeploymentTrigger, commit: string | null, status: DeploymentStatus): DeploymentRecord {

@@ -25,9 +25,4 @@ export class DriftStore {
     return this.repo.findOne({ where: { stack_id: stackId }, order: { id: 'DESC' } });
   }
 
-  deleteForStack(stackId: string): Promise<void> {
-    return this.db.writes.run(async () => {
-      await this.repo.delete({ stack_id: stackId });
-    });
-  }
 }

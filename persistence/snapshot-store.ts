@@ -30,9 +30,4 @@ export class SnapshotStore {
     return rows.map((r) => r.snapshot);
   }
 
-  deleteForStack(stackId: string): Promise<void> {
-    return this.db.writes.run(async () => {
-      await this.repo.delete({ stack_id: stackId });
-    });
-  }
 }

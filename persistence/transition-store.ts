@@ -17,11 +17,6 @@ export class TransitionStore {
     });
   }
 
-  deleteForStack(stackId: string): Promise<void> {
-    return this.db.writes.run(async () => {
-      await this.repo.delete({ stack_id: stackId });
-    });
-  }
 
   listForStack(stackId: string, limit = 100): Promise<TransitionRecord[]> {
     return this.repo.find({ where: { stack_id: stackId }, order: { id: 'DESC' }, take: limit });

@@ -1,8 +1,9 @@
 import Dockerode from 'dockerode';
 import { mkdir } from 'node:fs/promises';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { DeploySlots } from '../actors/deploy-slots.ts';
 import { EventBus } from '../actors/event-bus.ts';
+import { HistoryPruner } from '../actors/history-pruner.ts';
 import { planRecovery, recoveryOf } from '../actors/recovery.ts';
 import { StackCommands } from '../actors/stack-commands.ts';
 import { StackRemoval } from '../actors/stack-removal.ts';
@@ -10,7 +11,10 @@ import { StackSteps } from '../actors/stack-steps.ts';
 import { StackInspector } from '../actors/stack-inspector.ts';
 import { stackInputFrom, Supervisor } from '../actors/supervisor.ts';
 import { TransitionRecorder } from '../actors/transition-recorder.ts';
-import { openDatabase, type Database } from '../persistence/database.ts';
+import { acquireDataDirLock, type DataDirLock } from '../persistence/data-dir-lock.ts';
+import { openDatabaseWhenPossible } from '../persistence/database-opener.ts';
+import type { Database } from '../persistence/database.ts';
+import { HistoryStore } from '../persistence/history-store.ts';
 import { ApiKeyStore } from '../persistence/api-key-store.ts';
 import { AuditStore } from '../persistence/audit-store.ts';
 import { DeploymentStore } from '../persistence/deployment-store.ts';
@@ -24,6 +28,7 @@ import { composeLoader } from './compose/index.ts';
 import type { AcceleroConfig } from './config/config.ts';
 import { createDockerEngine, type DockerEngine } from './docker/index.ts';
 import { EngineAvailability } from './engine-availability.ts';
+import { openFrontDoor, type FrontDoor } from './front-door.ts';
 import { createGitSource } from './git/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { recordDeploymentFinished } from './metrics.ts';
@@ -38,16 +43,32 @@ export interface RunningAccelero {
   shutdown(reason: string): Promise<void>;
 }
 
-export async function startAccelero(config: AcceleroConfig): Promise<RunningAccelero> {
+export async function startAccelero(config: AcceleroConfig, options: { signal?: AbortSignal } = {}): Promise<RunningAccelero> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   await mkdir(config.stacksDataDir, { recursive: true });
   await mkdir(config.dataDir, { recursive: true });
+  // One daemon per data directory: a second one stops here, naming the first.
+  const lock = await acquireDataDirLock(config.dataDir);
+  let front: FrontDoor | undefined;
+  try {
+    front = await openFrontDoor(config.serverPort);
+    logger.info(`Accelero answering on http://0.0.0.0:${front.port} while it starts`);
+    return await startServing(config, logger, front, lock, options.signal);
+  } catch (error) {
+    front?.server.close();
+    await lock.release();
+    throw error;
+  }
+}
+
+async function startServing(config: AcceleroConfig, logger: Logger, front: FrontDoor, lock: DataDirLock, signal?: AbortSignal): Promise<RunningAccelero> {
   const apiKey = await bootstrapApiKey(config, logger);
-  const db = await openDatabase(config.databasePath);
+  const db = await openDatabaseWaiting(config, logger, front, signal);
   const stores = openStores(db);
+  const history = new HistoryPruner(new HistoryStore(db, config.retention), logger);
   const secrets = createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
   const engine = createDockerEngine(new Dockerode(config.docker), logger.child({ component: 'docker' }));
-  const core = buildCore(config, logger, stores, secrets, engine);
+  const core = buildCore(config, logger, stores, secrets, engine, history);
   // A failed stack retries as soon as the engine answers again, not at the end of its backoff.
   const availability = new EngineAvailability(() => engine.ping(), config.dockerDescription, logger, {
     onBack: () => core.supervisor.broadcast({ type: 'RETRY' }),
@@ -56,6 +77,7 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
 
   // Unfinished deployments of an earlier process are each stack's first job, before anything else.
   core.supervisor.start(await planRecovery({ deployments: stores.deployments, logger }, await stores.stacks.list()));
+  history.start();
   await core.removal.pruneMirrors();
 
   let draining = false;
@@ -63,25 +85,32 @@ export async function startAccelero(config: AcceleroConfig): Promise<RunningAcce
     ...stores, ...core, logger,
     apiKeys: new ApiKeyStore(db), audit: new AuditStore(db), bootstrapKey: apiKey, webhookSecret: config.webhookSecret,
     stackWebhookSecret: (stack) => (stack.webhook_secret_sealed ? secrets.decrypt(stack.webhook_secret_sealed) : undefined),
-    readiness: {
-      database: async () => db.dataSource.query('SELECT 1').then(() => 'ok', (e: Error) => e.message),
-      docker: async () => availability.current,
-      draining: () => draining,
-    },
+    readiness: { database: () => db.health(), docker: async () => availability.current, draining: () => draining },
   });
-  const server = await listen(app.callback(), config.serverPort);
-  const port = (server.address() as { port: number }).port;
-  logger.info(`Accelero listening on http://0.0.0.0:${port} (database ${config.databasePath}, stacks ${config.stacksDataDir})`);
+  front.serve(app.callback());
+  logger.info(`Accelero listening on http://0.0.0.0:${front.port} (database ${config.databasePath}, stacks ${config.stacksDataDir})`);
 
   const shutdown = async (reason: string) => {
     if (draining) return;
     draining = true;
-    await stopGracefully(reason, config, logger, server, core.supervisor);
+    await stopGracefully(reason, config, logger, front.server, core.supervisor);
     availability.stop();
+    history.stop();
     await db.close();
+    await lock.release();
     logger.info('stopped');
   };
-  return { port, apiKey, shutdown };
+  return { port: front.port, apiKey, shutdown };
+}
+
+/** A database that cannot be opened yet (a full disk) is waited for, the reason shown by /readyz. */
+function openDatabaseWaiting(config: AcceleroConfig, logger: Logger, front: FrontDoor, signal?: AbortSignal): Promise<Database> {
+  const log = logger.child({ component: 'database' });
+  const outages = {
+    error: (message: string) => { log.error(message); front.setStarting(message); },
+    info: (message: string) => log.info(message),
+  };
+  return openDatabaseWhenPossible(config.databasePath, { logger: outages }, { logger: outages, signal });
 }
 
 function openStores(db: Database) {
@@ -98,13 +127,15 @@ function openStores(db: Database) {
 }
 
 /** Git, the stack actors and what drives them, around the stores and the Docker engine. */
-function buildCore(config: AcceleroConfig, logger: Logger, stores: ReturnType<typeof openStores>, secrets: SecretBox, engine: DockerEngine) {
-  const { stacks, deployments, snapshots, transitions, drift } = stores;
-  const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }) });
+function buildCore(
+  config: AcceleroConfig, logger: Logger, stores: ReturnType<typeof openStores>, secrets: SecretBox, engine: DockerEngine, history: HistoryPruner,
+) {
+  const { stacks, deployments, transitions, drift } = stores;
+  const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }), commandTimeoutMs: config.gitTimeoutMs });
   const bus = new EventBus();
   const steps = new StackSteps({ ...stores, git, compose: composeLoader, engine, secrets, bus, logger });
   const inspector = new StackInspector({ git, compose: composeLoader, engine, secrets, drift, deployments });
-  const recorder = new TransitionRecorder(transitions, stacks, bus, logger);
+  const recorder = new TransitionRecorder(transitions, stacks, bus, logger, (stackId) => history.noteTransition(stackId));
   const supervisor = new Supervisor({
     steps, recorder, logger, slots: new DeploySlots(config.maxConcurrentDeploys),
     endDeployment: (end) => deployments.end(end),
@@ -116,11 +147,8 @@ function buildCore(config: AcceleroConfig, logger: Logger, stores: ReturnType<ty
   const removal = new StackRemoval({
     stacks, git, engine, logger,
     deleteHistory: async (stackId) => {
-      await snapshots.deleteForStack(stackId);
-      await drift.deleteForStack(stackId);
-      await transitions.deleteForStack(stackId);
-      await deployments.deleteForStack(stackId);
-      await stacks.delete(stackId);
+      await history.deleteStack(stackId);
+      recorder.forget(stackId);
     },
   });
   const commands = new StackCommands({ stacks, deployments, supervisor, secrets, logger, removal });
@@ -151,10 +179,3 @@ async function bootstrapApiKey(config: AcceleroConfig, logger: Logger): Promise<
   return key;
 }
 
-function listen(handler: RequestListener, port: number): Promise<Server> {
-  return new Promise<Server>((resolve, reject) => {
-    const server = createServer(handler);
-    server.once('error', reject);
-    server.listen(port, () => resolve(server));
-  });
-}

@@ -16,16 +16,28 @@ export function serveCommand(): Command {
       }
       // Signals are taken before the start: a SIGTERM that arrives while the daemon is still
       // starting (or right after it listens) shuts it down cleanly instead of killing it.
+      // A daemon still waiting (for its database) stops waiting.
       let stopRequested: string | undefined;
       let running: RunningAccelero | undefined;
+      const starting = new AbortController();
       const stop = (signal: string) => {
         if (stopRequested) return;
         stopRequested = signal;
         if (running) shutDown(running, signal);
+        else starting.abort(new Error(`stopped by ${signal} while starting`));
       };
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));
-      running = await startAccelero(config);
+      try {
+        running = await startAccelero(config, { signal: starting.signal });
+      } catch (error) {
+        // A stop while starting is a clean exit; anything else (the data directory is locked
+        // by another daemon, a database that cannot be opened) a start that failed.
+        if (stopRequested) process.exit(0);
+        process.stderr.write(`accelero: ${errorMessage(error)}
+`);
+        process.exit(1);
+      }
       if (stopRequested) shutDown(running, stopRequested);
     });
 }

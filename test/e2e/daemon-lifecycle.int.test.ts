@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { eventually, startDaemon } from '../support/daemon.ts';
 
 // The daemon without an engine, and its shutdown.
@@ -23,6 +25,23 @@ describe('daemon lifecycle', () => {
     // Stacks can still be created: nothing is lost while the engine is away.
     const created = await daemon.request('POST', '/api/v1/stacks', { name: 'acct-noengine', repo_url: '/nowhere', auto_deploy: false, reconcile_interval_seconds: 0 });
     assert.equal(created.status, 201);
+  });
+
+  test('a second daemon on the same data directory exits non-zero at once, naming the lock and the first one', async (t) => {
+    const first = await startDaemon();
+    t.after(async () => {
+      await first.stop();
+      await first.cleanup();
+    });
+    const pid = JSON.parse(await readFile(join(first.dataDir, 'accelero.lock.owner.json'), 'utf8')).pid as number;
+    const second = await startDaemon({ dataDir: first.dataDir }).then(
+      (daemon) => { void daemon.stop(); return 'started'; },
+      (error: Error) => error.message,
+    );
+    assert.match(second, /exited with 1 before listening/);
+    assert.match(second, /accelero\.lock/);
+    assert.match(second, new RegExp(`process ${pid} on `));
+    assert.equal((await first.request('GET', '/readyz')).status, 200, 'the first daemon goes on');
   });
 
   test('SIGTERM stops taking requests and exits 0 with the database closed', async (t) => {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TransitionRecord } from '../../persistence/entities/records.ts';
+import type { DriftItem, ServiceSnapshot } from '../../src/docker/types.ts';
 
 /** Collects what the write queue reports, by level. */
 export function recordingLogger() {
@@ -23,4 +24,17 @@ export async function tempDir(t: { after(fn: () => Promise<void>): void }, prefi
   const dir = await mkdtemp(join(tmpdir(), prefix));
   t.after(() => rm(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** A snapshot row's content, with only what a test cares about given. */
+export function snapshot(service: string, containerName: string, containerId: string, extra: Record<string, unknown> = {}): ServiceSnapshot {
+  return {
+    service, number: 1, containerName, containerId, config: { ...extra }, hostConfig: {}, networks: {},
+    imageId: 'sha256:0', wasRunning: true, takenAt: '2026-01-01T00:00:00.000Z',
+  };
+}
+
+/** A drift item of a service that is missing. */
+export function missing(service: string): DriftItem {
+  return { service, kind: 'missing', expected: 'running', actual: 'missing', message: `${service} is missing` };
 }
