@@ -15,6 +15,11 @@ export interface AcceleroConfig {
   /** dockerode connection: a unix socket path, or host/port for tcp. */
   docker: { socketPath: string } | { host: string; port: number; protocol: 'http' | 'https' };
   dockerDescription: string;
+  /**
+   * Bound on every Docker API call (DOCKER_TIMEOUT). Image pulls are bounded by progress,
+   * container stops get their grace period on top, quiet streams (events, logs, wait) none.
+   */
+  dockerTimeoutMs: number;
   webhookSecret?: string;
   encryptionKey?: string;
   encryptionKeyFile?: string;
@@ -57,6 +62,12 @@ function duration(env: Env, name: string, fallbackMs: number): number {
   return ms;
 }
 
+function positiveDuration(env: Env, name: string, fallbackMs: number): number {
+  const ms = duration(env, name, fallbackMs);
+  if (ms <= 0) throw new ValidationError(`${name}=${env[name]} must be longer than 0s`, name);
+  return ms;
+}
+
 function dockerConnection(env: Env): Pick<AcceleroConfig, 'docker' | 'dockerDescription'> {
   const raw = env.DOCKER_HOST || (env.DOCKER_SOCK ? `unix://${env.DOCKER_SOCK.replace(/^unix:\/\//, '')}` : '');
   const target = raw || 'unix:///var/run/docker.sock';
@@ -83,6 +94,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Acceler
     databasePath,
     stacksDataDir,
     ...dockerConnection(env),
+    dockerTimeoutMs: positiveDuration(env, 'DOCKER_TIMEOUT', 60_000),
     webhookSecret: env.WEBHOOK_SECRET || undefined,
     encryptionKey: env.ACCELERO_ENCRYPTION_KEY || undefined,
     encryptionKeyFile: env.ACCELERO_ENCRYPTION_KEY_FILE || undefined,
