@@ -26,6 +26,7 @@ import { claimEngineRoot, tearDownEngineRoot, tearDownEngineRootNow, type Engine
 
 export const TEST_IMAGES = ['accelero-test/web:v1', 'accelero-test/web:v2', 'accelero-test/busybox:latest'];
 const READY_TIMEOUT_MS = 60_000;
+const DOCKERD = existsSync('/usr/sbin/dockerd') ? '/usr/sbin/dockerd' : 'dockerd'; // Debian's, also off root's PATH
 
 export interface TestEngine {
   socketPath: string;
@@ -126,8 +127,8 @@ async function spawnDaemon(root: EngineRoot, socketPath: string, logPath: string
   // setpriv: should this process die without its exit hook (SIGKILL), dockerd gets SIGTERM
   // and shuts down instead of running on; the next claim of the root sweeps the rest.
   const [command, args] = existsSync('/usr/bin/setpriv')
-    ? ['/usr/bin/setpriv', ['--pdeathsig', 'TERM', '--', 'dockerd', ...daemonArguments(root, socketPath)]]
-    : ['dockerd', daemonArguments(root, socketPath)];
+    ? ['/usr/bin/setpriv', ['--pdeathsig', 'TERM', '--', DOCKERD, ...daemonArguments(root, socketPath)]]
+    : [DOCKERD, daemonArguments(root, socketPath)];
   const child = spawn(command, args, { stdio: ['ignore', log.fd, log.fd], detached: true });
   child.unref(); // the exit hook and cleanup() end it; it must not keep a test process alive
   await new Promise<void>((done, fail) => {
