@@ -15,6 +15,11 @@ export interface AcceleroConfig {
   /** dockerode connection: a unix socket path, or host/port for tcp. */
   docker: { socketPath: string } | { host: string; port: number; protocol: 'http' | 'https' };
   dockerDescription: string;
+  /**
+   * Bound on every Docker API call (DOCKER_TIMEOUT). Image pulls are bounded by progress,
+   * container stops get their grace period on top, quiet streams (events, logs, wait) none.
+   */
+  dockerTimeoutMs: number;
   webhookSecret?: string;
   encryptionKey?: string;
   encryptionKeyFile?: string;
@@ -94,6 +99,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Acceler
     databasePath,
     stacksDataDir,
     ...dockerConnection(env),
+    dockerTimeoutMs: positiveDuration(env, 'DOCKER_TIMEOUT', 60_000),
     webhookSecret: env.WEBHOOK_SECRET || undefined,
     encryptionKey: env.ACCELERO_ENCRYPTION_KEY || undefined,
     encryptionKeyFile: env.ACCELERO_ENCRYPTION_KEY_FILE || undefined,
