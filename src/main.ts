@@ -1,4 +1,3 @@
-import Dockerode from 'dockerode';
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { DeploySlots } from '../actors/deploy-slots.ts';
@@ -26,6 +25,7 @@ import { createApp } from './api/app.ts';
 import { loadOrCreateApiKey } from './api-key-file.ts';
 import { composeLoader } from './compose/index.ts';
 import type { AcceleroConfig } from './config/config.ts';
+import { createDockerClient } from './docker/client.ts';
 import { createDockerEngine, type DockerEngine } from './docker/index.ts';
 import { EngineAvailability } from './engine-availability.ts';
 import { openFrontDoor, type FrontDoor } from './front-door.ts';
@@ -67,13 +67,14 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
   const stores = openStores(db);
   const history = new HistoryPruner(new HistoryStore(db, config.retention), logger);
   const secrets = createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
-  const engine = createDockerEngine(new Dockerode(config.docker), logger.child({ component: 'docker' }));
+  const engine = createDockerEngine(createDockerClient(config), logger.child({ component: 'docker' }));
   const core = buildCore(config, logger, stores, secrets, engine, history);
   // A failed stack retries as soon as the engine answers again, not at the end of its backoff.
   const availability = new EngineAvailability(() => engine.ping(), config.dockerDescription, logger, {
     onBack: () => core.supervisor.broadcast({ type: 'RETRY' }),
   });
-  await availability.start();
+  // Not awaited: a frozen engine would hold the start for DOCKER_TIMEOUT; /readyz says meanwhile.
+  void availability.start();
 
   // Unfinished deployments of an earlier process are each stack's first job, before anything else.
   core.supervisor.start(await planRecovery({ deployments: stores.deployments, logger }, await stores.stacks.list()));

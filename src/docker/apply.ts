@@ -11,7 +11,7 @@ import { errorMessage } from '../errors.ts';
 import { resolveDeploymentImages } from './apply-images.ts';
 import type { EngineConnection } from './connection.ts';
 import { waitForDependencies } from './dependencies.ts';
-import { isEngineFailure } from './engine-errors.ts';
+import { isEngineUnavailable } from './engine-errors.ts';
 import { assertExternalsExist, ensureResources } from './resources.ts';
 import { rollOutService } from './rollout/service.ts';
 import { progress, ReplicaFailure, type RolloutSession } from './rollout/session.ts';
@@ -100,7 +100,7 @@ function failureDetails(project: ComposeProject, failure: ServiceFailure): Omit<
   return {
     error: errorMessage(failure.error),
     failureAction: failureAction(project, failure.service),
-    ...(isEngineFailure(failure.error) ? { engineFailure: true } : {}),
+    ...(isEngineUnavailable(failure.error) ? { engineFailure: true } : {}),
     ...(logs ? { failedLogs: logs } : {}),
     ...(failure.service ? { failedService: failure.service } : {}),
   };

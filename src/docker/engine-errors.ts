@@ -96,18 +96,3 @@ export async function engineIgnoringMissing(doing: string, where: Where, call: (
   }
 }
 
-const UNREACHABLE = /ECONNREFUSED|ENOENT|ECONNRESET|EPIPE|socket hang up|ETIMEDOUT|timed? ?out/i;
-
-/**
- * The engine itself failed (unreachable, connection lost, no answer in time), as opposed to
- * the engine refusing what was asked: such a failure says nothing about the release.
- */
-export function isEngineFailure(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
-    const code = (e as { code?: unknown }).code;
-    if (code === 'docker_unavailable' || code === 'docker_timeout') return true;
-    if (typeof code === 'string' && UNREACHABLE.test(code)) return true;
-    if (statusCode(e) === undefined && UNREACHABLE.test(errorMessage(e))) return true;
-  }
-  return false;
-}

@@ -16,7 +16,7 @@ import { DockerError } from '../errors.ts';
 import { applyPlan } from './apply.ts';
 import type { EngineConnection } from './connection.ts';
 import { diffStack, type DiffRequest, type StackDiff } from './diff-stack.ts';
-import { engineMessage } from './engine-errors.ts';
+import { EngineFault, engineMessage } from './engine-errors.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { removeReplaced } from './replaced.ts';
 import { restoreSnapshots } from './rollback.ts';
@@ -68,8 +68,11 @@ async function ping(docker: Dockerode, address: string): Promise<void> {
   try {
     await docker.ping();
   } catch (error) {
+    // A frozen engine (accepts, never answers) is told apart from one that is not there.
+    const hung = error instanceof EngineFault && error.code === 'docker_timeout';
+    const what = hung ? error.message : `Docker engine not reachable at ${address}: ${engineMessage(error)}`;
     throw new DockerError(
-      `Docker engine not reachable at ${address}: ${engineMessage(error)}. Start dockerd (Debian: apt-get install docker.io; scripts/ensure-docker.sh) or point DOCKER_HOST / DOCKER_SOCK at a running engine`,
-      'docker_unavailable', { cause: error });
+      `${what}. Start dockerd (Debian: apt-get install docker.io; scripts/ensure-docker.sh) or point DOCKER_HOST / DOCKER_SOCK at a running engine`,
+      hung ? 'docker_timeout' : 'docker_unavailable', { cause: error });
   }
 }

@@ -9,7 +9,7 @@ export { computeDrift } from './drift.ts';
 export type { DriftOptions } from './drift.ts';
 export { planRollout } from './plan.ts';
 export type { PlanOptions } from './plan.ts';
-export { isEngineFailure } from './engine-errors.ts';
+export { isEngineUnavailable } from './engine-errors.ts';
 export { LABEL, stackFilter } from './labels.ts';
 export type { Logger } from './logger.ts';
 export type * from './types.ts';
