@@ -8,12 +8,14 @@ export class DeploySlots {
   private readonly holders = new Set<string>();
   private readonly waiting: Array<{ stackId: string; grant: () => void }> = [];
 
-  constructor(private readonly limit: number) {}
+  /** `onChange` is told how many slots are held after every change (a gauge). */
+  constructor(private readonly limit: number, private readonly onChange: (inUse: number) => void = () => {}) {}
 
   async acquire(stackId: string): Promise<void> {
     if (this.holders.has(stackId)) return;
     if (this.holders.size < this.limit) {
       this.holders.add(stackId);
+      this.onChange(this.holders.size);
       return;
     }
     await new Promise<void>((grant) => this.waiting.push({ stackId, grant }));
@@ -28,6 +30,7 @@ export class DeploySlots {
       this.holders.add(next.stackId);
       next.grant();
     }
+    this.onChange(this.holders.size);
   }
 
   get inUse(): number {

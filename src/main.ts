@@ -31,7 +31,7 @@ import { EngineAvailability } from './engine-availability.ts';
 import { openFrontDoor, type FrontDoor } from './front-door.ts';
 import { createGitSource } from './git/index.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { recordDeploymentFinished } from './metrics.ts';
+import { recordDeploySlotsInUse, recordDeploymentFinished } from './metrics.ts';
 import { createSecretBox, type SecretBox } from './secrets/index.ts';
 
 // The composition root: the only place that builds singletons. Everything else receives its
@@ -138,7 +138,7 @@ function buildCore(
   const inspector = new StackInspector({ git, compose: composeLoader, engine, secrets, drift, deployments });
   const recorder = new TransitionRecorder(transitions, stacks, bus, logger, (stackId) => history.noteTransition(stackId));
   const supervisor = new Supervisor({
-    steps, recorder, logger, slots: new DeploySlots(config.maxConcurrentDeploys),
+    steps, recorder, logger, slots: new DeploySlots(config.maxConcurrentDeploys, recordDeploySlotsInUse),
     endDeployment: (end) => deployments.end(end),
     currentInput: async (stackId) => {
       const stack = await stacks.find(stackId);

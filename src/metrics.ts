@@ -29,6 +29,12 @@ const driftItems = new Gauge({
   registers: [metricsRegistry],
 });
 
+const deploySlotsInUse = new Gauge({
+  name: 'accelero_deploy_slots_in_use',
+  help: 'Deploys holding one of the MAX_CONCURRENT_DEPLOYS slots now',
+  registers: [metricsRegistry],
+});
+
 const reconcileCycles = new Counter({
   name: 'accelero_reconcile_cycles_total',
   help: 'Reconcile cycles by outcome (in_sync, deployed, drift_recorded, failed)',
@@ -73,6 +79,10 @@ export function recordDrift(stack: string, types: readonly string[]): void {
 /** A stack was deleted: its drift series go away. */
 export function forgetStackMetrics(stack: string): void {
   for (const type of knownDriftTypes) driftItems.remove({ stack, type });
+}
+
+export function recordDeploySlotsInUse(count: number): void {
+  deploySlotsInUse.set(count);
 }
 
 export function recordReconcileCycle(outcome: string): void {
