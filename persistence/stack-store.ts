@@ -14,7 +14,7 @@ export class StackStore {
     return this.repo.find({ order: { name: 'ASC' } });
   }
 
-  /** `idOrName` is a stack id or a stack name (API.md: `{id}` accepts both). */
+  /** `idOrName` is a stack id or a stack name (docs/api.md: `{id}` accepts both). */
   async find(idOrName: string): Promise<StackRecord | null> {
     return (await this.repo.findOneBy({ id: idOrName })) ?? (await this.repo.findOneBy({ name: idOrName }));
   }

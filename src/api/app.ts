@@ -45,7 +45,7 @@ export interface ApiDeps extends StackRouteDeps {
   logger: Logger;
 }
 
-/** Request bodies are capped at 1 MiB (API.md); beyond that the answer is 413. */
+/** Request bodies are capped at 1 MiB (docs/api.md); beyond that the answer is 413. */
 export const BODY_LIMIT = '1mb';
 
 /** Every router of the API, in mounting order; webhooks come first as they read raw bodies. */

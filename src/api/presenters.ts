@@ -2,7 +2,7 @@ import type { DeploymentRecord, StackRecord } from '../../persistence/entities/r
 import type { StackStateView } from '../../actors/supervisor.ts';
 import type { DriftItem, PlannedAction, StackContainer } from '../docker/index.ts';
 
-/** The stack object of API.md. Secrets are never returned, only whether they are set. */
+/** The stack object of docs/api.md. Secrets are never returned, only whether they are set. */
 export function presentStack(stack: StackRecord, live?: StackStateView) {
   return {
     id: stack.id,
@@ -37,7 +37,7 @@ export function presentStack(stack: StackRecord, live?: StackStateView) {
   };
 }
 
-/** The deployment object of API.md; `steps` only in the single-deployment view. */
+/** The deployment object of docs/api.md; `steps` only in the single-deployment view. */
 export function presentDeployment(d: DeploymentRecord, withSteps = false) {
   return {
     id: d.id,
@@ -55,17 +55,17 @@ export function presentDeployment(d: DeploymentRecord, withSteps = false) {
   };
 }
 
-/** A drift item of API.md (`GET …/drift`). */
+/** A drift item of docs/api.md (`GET …/drift`). */
 export function presentDrift(d: DriftItem) {
   return { service_name: d.service, type: d.kind, expected: d.expected, actual: d.actual, message: d.message };
 }
 
-/** A planned action of API.md (`POST …/preview`). */
+/** A planned action of docs/api.md (`POST …/preview`). */
 export function presentAction(a: PlannedAction) {
   return { service_name: a.service, action: a.action, reason: a.reason, expected: a.expected, actual: a.actual, order: a.order };
 }
 
-/** A container of API.md (`GET …/containers`). */
+/** A container of docs/api.md (`GET …/containers`). */
 export function presentContainer(c: StackContainer) {
   return {
     id: c.id, name: c.name, image: c.image, service: c.service, replica: c.number, state: c.state,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// The stack fields of API.md, validated with zod. Unknown fields are rejected (`strict`), so a
+// The stack fields of docs/api.md, validated with zod. Unknown fields are rejected (`strict`), so a
 // typo is a 400 that names it instead of a setting silently ignored.
 
 /** An https URL with user info, or any URL with a password in it. `ssh://git@host` is fine. */

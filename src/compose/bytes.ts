@@ -1,6 +1,6 @@
 // Byte sizes as docker/go-units RAMInBytes reads them (compose-go uses it for mem_limit, shm_size,
 // tmpfs size, ...): binary multipliers, case-insensitive suffix, optional `i`/`b`; a plain
-// number is bytes (COMPOSE.md (b), Bytes).
+// number is bytes (docs/compose.md (b), Bytes).
 
 const MULTIPLIERS: Record<string, number> = {
   '': 1,

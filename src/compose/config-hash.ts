@@ -1,8 +1,8 @@
-// The service configuration hash (DESIGN.md "Docker identity", COMPOSE.md (c)): SHA-256 hex of a
-// canonical JSON of the engine create options. Keys are sorted at every depth and undefined
-// values dropped, so the hash does not depend on YAML key order; array order is kept because it
-// is meaningful (Cmd, Mounts). Replicas, depends_on, profiles, pull_policy and build never reach
-// the create options, so they cannot change the hash.
+// The service configuration hash (docs/architecture.md "Docker identity and labels",
+// docs/compose.md (c)): SHA-256 hex of a canonical JSON of the engine create options. Keys are
+// sorted at every depth and undefined values dropped, so the hash does not depend on YAML key
+// order; array order is kept because it is meaningful (Cmd, Mounts). Replicas, depends_on,
+// profiles, pull_policy and build never reach the create options, so they cannot change the hash.
 import { createHash } from 'node:crypto';
 import type { EngineCreateOptions } from './types.ts';
 

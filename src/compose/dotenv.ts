@@ -1,5 +1,5 @@
 // The compose env-file parser (compose-go `dotenv/parser.go`), used for the project `.env` and for
-// `env_file:` (COMPOSE.md A.6). Values are interpolated with the compose template engine; the
+// `env_file:` (docs/compose.md A.6). Values are interpolated with the compose template engine; the
 // lookup order is the caller's environment first, then keys assigned earlier in the file.
 import { EnvFileError } from './errors.ts';
 import {

@@ -1,5 +1,5 @@
 // Compose duration strings (`1m30s`, `10ms`, `1h5m`) as Go's time.ParseDuration reads them, plus
-// the `d` and `w` units compose-go accepts (COMPOSE.md (b), Durations).
+// the `d` and `w` units compose-go accepts (docs/compose.md (b), Durations).
 
 const NANOSECONDS_PER_UNIT: Record<string, number> = {
   ns: 1,

@@ -1,4 +1,4 @@
-// ServiceModel → `POST /containers/create` body (COMPOSE.md (b)): Config, HostConfig and
+// ServiceModel → `POST /containers/create` body (docs/compose.md (b)): Config, HostConfig and
 // NetworkingConfig with Engine units (nanoseconds, bytes, NanoCpus). Only fields the service sets
 // are written, so the config hash changes only when the user's configuration does.
 import type { HealthcheckModel, MountModel, ServiceModel, ServiceNetworkModel } from './model.ts';

@@ -1,4 +1,4 @@
-// Public API of the compose engine (issue 3). Everything else in src/compose is internal.
+// Public API of the compose engine. Everything else in src/compose is internal.
 export { composeLoader, loadComposeProject, loadComposeProjectSync, DEFAULT_COMPOSE_FILES } from './load.ts';
 export { normaliseProjectName } from './project-name.ts';
 export { interpolateTemplate, type VariableLookup } from './interpolate.ts';

@@ -1,4 +1,4 @@
-// Applies the template engine to every string scalar of a parsed compose document (COMPOSE.md
+// Applies the template engine to every string scalar of a parsed compose document (docs/compose.md
 // A.1): values at any depth, list items and `x-*` extensions; map keys are never interpolated.
 // Errors are wrapped the way compose-go's loader does, naming the path, service and field.
 import { InterpolationSyntaxError, RequiredVariableError } from './errors.ts';

@@ -1,5 +1,6 @@
 // The interpolation engine of compose-go (`template/template.go`), written as a scanner rather
-// than compose-go's regular expression, but with the same observable behaviour (COMPOSE.md A.2–A.4):
+// than compose-go's regular expression, but with the same observable behaviour
+// (docs/compose.md A.2–A.4):
 // `$$` escapes, `$NAME` takes no operators, a `$` that cannot start a reference stays literal,
 // `${…}` must close on the same line, operator words are evaluated lazily, and substituted values
 // are never re-scanned.
@@ -110,7 +111,7 @@ function expandBraced(template: string, at: number, options: TemplateOptions): E
 /**
  * The `}` that balances the opening `${`, counting every brace in the word; when the braces never
  * balance on this line, the last `}` on the line (compose-go's greedy `.*}` match). A newline ends
- * the search: Go's `.` does not match `\n`, so `${A:-a⏎b}` is invalid (COMPOSE.md A.4.1).
+ * the search: Go's `.` does not match `\n`, so `${A:-a⏎b}` is invalid (docs/compose.md A.4.1).
  * Unlike compose-go we count the character after each `{` too (A.4.4: not copied).
  */
 function findClosingBrace(template: string, wordStart: number): number {

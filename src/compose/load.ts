@@ -121,5 +121,5 @@ function splitProfiles(value: string | undefined): string[] {
   return (value ?? '').split(',').map((profile) => profile.trim()).filter((profile) => profile !== '');
 }
 
-/** The ComposeLoader seam (DESIGN.md, Seams). */
+/** The ComposeLoader seam (docs/architecture.md, Seams). */
 export const composeLoader: ComposeLoader = { load: loadComposeProject };

@@ -46,8 +46,8 @@ function readChecked(path: string, absolute: string, place: RootedPlace): string
 /**
  * A host path of a bind mount or a file secret. Absolute paths and `~` are the operator's choice
  * and taken as written; a relative path resolves against projectDir and must stay inside the
- * repository export (DESIGN.md, Git): `../x` would reach the exports of other commits. A path that
- * exists is checked after resolving symlinks too.
+ * repository export (docs/architecture.md, Git): `../x` would reach the exports of other commits.
+ * A path that exists is checked after resolving symlinks too.
  */
 export function resolveHostPath(source: string, place: RootedPlace): string {
   if (source === '~' || source.startsWith('~/')) return resolve(homedir(), source.slice(2));

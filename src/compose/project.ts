@@ -67,7 +67,7 @@ interface ServiceScope {
 function assembleService(name: string, model: ServiceModel, scope: ServiceScope): ComposeService {
   const { declared, input } = scope;
   const serviceNetworks = effectiveNetworks(model);
-  // The implicit default network exists only when some service uses it (COMPOSE.md (d)).
+  // The implicit default network exists only when some service uses it (docs/compose.md (d)).
   if (serviceNetworks.default !== undefined && declared.networks.default === undefined) declared.networks.default = defaultNetwork(input.projectName);
   checkReferences(name, model, serviceNetworks, declared, input.file);
   const place = { file: input.file, service: name };

@@ -9,7 +9,7 @@ import { healthcheckIsActive } from './normalise/healthcheck.ts';
 import { printableService } from './print-model.ts';
 import type { ComposeService, UpdateConfig } from './types.ts';
 
-/** DESIGN.md, Rollout: no healthcheck → stable after running 5 s without a restart. */
+/** docs/architecture.md, Rollout: no healthcheck → stable after running 5 s without a restart. */
 const DEFAULT_MONITOR_MS = 5000;
 /** compose default stop_grace_period. */
 const DEFAULT_STOP_TIMEOUT_SECONDS = 10;

@@ -16,7 +16,7 @@ export type RolloutOrder = 'start-first' | 'stop-first';
 export type FailureAction = 'rollback' | 'pause' | 'continue';
 
 export interface UpdateConfig {
-  /** undefined when the compose file does not say; src/docker then picks one (DESIGN.md, Rollout). */
+  /** undefined when the compose file does not say; src/docker picks one (docs/architecture.md, Rollout). */
   order?: RolloutOrder;
   failureAction: FailureAction;
   /** How long a new container must stay running (no healthcheck) before it counts as stable. */

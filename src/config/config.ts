@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseDurationMs } from './duration.ts';
 import { ValidationError } from '../errors.ts';
 
-// The daemon's configuration, read once from the environment (API.md, Configuration).
+// The daemon's configuration, read once from the environment (docs/api.md, Configuration).
 // A bad value is a startup error that names the variable, never a silent fallback.
 
 export interface AcceleroConfig {

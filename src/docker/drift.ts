@@ -1,6 +1,6 @@
 // Drift: what differs between the compose project (git) and the engine (actual state).
-// Pure: no I/O. Kinds per DESIGN.md: missing, image_mismatch, stopped, unhealthy, extra,
-// config_changed, and missing networks / volumes. Exit 0 of a job is not drift.
+// Pure: no I/O. Kinds per docs/architecture.md (Drift kinds): missing, image_mismatch, stopped,
+// unhealthy, extra, config_changed, and missing networks / volumes. Exit 0 of a job is not drift.
 
 import type { ComposeProject, ComposeService } from '../compose/types.ts';
 import { containerName } from './labels.ts';

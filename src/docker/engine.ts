@@ -1,7 +1,7 @@
 // The Docker layer's one interface: diff (→ a typed Plan), apply, verify, restore from
 // snapshots, remove what a verified deployment replaced, list and remove a stack's containers.
-// Everything is plain data in and out (DESIGN's seams); the API's presentation shapes are
-// built in src/api from these.
+// Everything is plain data in and out (the seams of docs/architecture.md); the API's
+// presentation shapes are built in src/api from these.
 //
 // How the stack actor uses it:
 //   diffing       diff(project, stack, { serviceFilter, registryAuth, pinnedImageIds })

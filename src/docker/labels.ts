@@ -45,7 +45,7 @@ export interface ContainerIdentity {
   composeFile?: string;
 }
 
-/** Our labels plus compose's, over the user's (compose's own labels win a clash, COMPOSE.md c). */
+/** Our labels plus compose's, over the user's (compose's own labels win a clash, docs/compose.md (c)). */
 export function containerLabels(user: Record<string, string>, id: ContainerIdentity): Record<string, string> {
   return {
     ...user,

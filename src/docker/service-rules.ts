@@ -21,7 +21,7 @@ export function selectServices(project: ComposeProject, serviceFilter?: string[]
 
 /**
  * A job runs to completion: `restart: "no"` or `on-failure`, or something waits for it with
- * `service_completed_successfully`. Its exit 0 is success, not drift (DESIGN.md, Drift kinds).
+ * `service_completed_successfully`. Its exit 0 is success, not drift (docs/architecture.md, Drift kinds).
  */
 export function isJob(project: ComposeProject, service: ComposeService): boolean {
   const restart = service.restart || 'no';

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { startDaemon, type TestDaemon } from '../support/daemon.ts';
 import { createStack } from './helpers.ts';
 
-// The stack and deployment routes of API.md, each success code and documented error code.
+// The stack and deployment routes of docs/api.md, each success code and documented error code.
 
 describe('stack and deployment routes', () => {
   let daemon: TestDaemon;

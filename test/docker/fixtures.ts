@@ -1,5 +1,5 @@
 // A small builder of ComposeProject objects for the Docker layer's tests, standing in for the
-// compose loader: create options shaped like COMPOSE.md (b), a config hash over them.
+// compose loader: create options shaped like docs/compose.md (b), a config hash over them.
 
 import { createHash } from 'node:crypto';
 import type { ComposeProject, ComposeService, ServiceDependency, UpdateConfig } from '../../src/compose/types.ts';

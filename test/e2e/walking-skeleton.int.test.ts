@@ -63,7 +63,7 @@ describe('walking skeleton: a stack from a local git repository deployed to the 
     assert.equal('repo_token' in body, false);
   });
 
-  test('a deploy runs the services with the labels of DESIGN.md and a healthy web container', async () => {
+  test('a deploy runs the services with the labels of docs/architecture.md and a healthy web container', async () => {
     const { status, body } = await daemon.request('POST', `/api/v1/stacks/${stack}/deploy`);
     assert.equal(status, 202);
     assert.equal(body.status, 'accepted');

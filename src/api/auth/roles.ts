@@ -1,4 +1,4 @@
-// Roles (API.md, Auth): viewer < operator < admin, optionally limited to some stacks.
+// Roles (docs/api.md, Auth): viewer < operator < admin, optionally limited to some stacks.
 // GET needs viewer, other methods operator; keys, hosts, audit and admin routes need admin.
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;

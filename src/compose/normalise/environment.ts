@@ -1,4 +1,4 @@
-// `environment:` (list and map) and `env_file:` (COMPOSE.md A.6–A.8): env_file values first (later
+// `environment:` (list and map) and `env_file:` (docs/compose.md A.6–A.8): env_file values first (later
 // files win), then `environment:` over them; an entry without a value is taken from the project
 // environment and, when that does not have it either, stays a bare `K` for the Engine.
 import type { EnvFileModel } from '../model.ts';

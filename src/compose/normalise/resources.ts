@@ -1,4 +1,4 @@
-// Top-level `networks:` and `volumes:` (COMPOSE.md (d)): Docker names (`<project>_<key>`, `name:`,
+// Top-level `networks:` and `volumes:` (docs/compose.md (d)): Docker names (`<project>_<key>`, `name:`,
 // or the key itself when external), drivers, options and labels.
 import type { ComposeNetwork, ComposeVolume } from '../types.ts';
 import { asBool, asMapping, asString, asStringMap, checkKeys, child, fail, isMapping, type FieldContext, type Mapping } from './values.ts';

@@ -1,4 +1,4 @@
-// File-based `secrets:` and `configs:` (COMPOSE.md (b)): compose mounts the file read-only, at
+// File-based `secrets:` and `configs:` (docs/compose.md (b)): compose mounts the file read-only, at
 // `/run/secrets/<name>` for a secret and `/<name>` for a config (or at `target`). Secrets and
 // configs that compose copies into the container after create (`environment:`, `content:`) and
 // external ones need Engine calls the Docker layer does not make, so they are errors, not dropped.

@@ -1,5 +1,5 @@
 // Shape checks and type casts for compose values after interpolation. compose-go casts strings
-// at known paths (ports, replicas, booleans, ...) after interpolating them (COMPOSE.md A.1.3), so
+// at known paths (ports, replicas, booleans, ...) after interpolating them (docs/compose.md A.1.3), so
 // every reader here accepts the YAML type and the equivalent string.
 import { invalidValue, UnsupportedKeyError, describePlace } from '../errors.ts';
 import { parseBytes } from '../bytes.ts';
