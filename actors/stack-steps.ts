@@ -83,7 +83,9 @@ export class StackSteps {
       await deps.drift.record({ stack_id: stack.id, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift });
     }
     deps.bus.publish({ kind: 'drift', stack_id: stack.id, stack_name: stack.name, has_drift: diff.drift.length > 0, drift_count: diff.drift.length, at: checkedAt });
-    await deps.stacks.updateStatus(stack.id, { git_commit: revision.commit, last_reconciled_at: checkedAt });
+    // git_commit is the commit the containers run: set here only when they already match it.
+    const inSync = !diff.plan.hasChanges;
+    await deps.stacks.updateStatus(stack.id, { ...(inSync ? { git_commit: revision.commit } : {}), last_reconciled_at: checkedAt });
     return {
       project, plan: diff.plan, driftDigest: digest,
       syncStatus: diff.plan.hasChanges ? 'out_of_sync' : 'synced',

@@ -55,8 +55,8 @@ export const stackMachine = stackSetup.createMachine({
   states: {
     idle: {
       always: [
-        { guard: 'deleteRequested', target: 'deleted' },
         { guard: 'restorePending', target: '#stack.rollout.rolling_back' },
+        { guard: 'deleteRequested', target: 'deleted' },
         { guard: 'hasPending', target: 'fetching', actions: 'startPendingCycle' },
         { guard: 'isPaused', target: 'paused' },
       ],
@@ -201,12 +201,13 @@ export const stackMachine = stackSetup.createMachine({
     },
     failed: {
       always: [
-        { guard: 'deleteRequested', target: 'deleted' },
+        // A pending restore comes before a delete: a half-applied deployment is not left behind.
+        { guard: 'deleteWithoutRestore', target: 'deleted' },
         { guard: 'pendingBehindRestore', target: '#stack.rollout.rolling_back' },
         { guard: 'hasPending', target: 'fetching', actions: 'startPendingCycle' },
       ],
       on: {
-        DELETE: { target: 'deleted' },
+        DELETE: [{ guard: 'restorePending', target: '#stack.rollout.rolling_back', actions: 'markDeleteRequested' }, { target: 'deleted' }],
         // A pending restore comes first: pausing then would leave a half-applied deployment.
         PAUSE: [{ guard: 'restorePending', actions: 'markPaused' }, { target: 'paused', actions: 'markPaused' }],
         RETRY: [{ guard: 'restorePending', target: '#stack.rollout.rolling_back' }, { target: 'fetching', actions: 'retryAfterBackoff' }],

@@ -64,6 +64,7 @@ export const stackSetup = setup({
     /** A request waits, but a restore comes first. */
     pendingBehindRestore: ({ context }) => context.pending !== null && context.restore !== null,
     deleteRequested: ({ context }) => context.deleteRequested,
+    deleteWithoutRestore: ({ context }) => context.deleteRequested && context.restore === null,
     isPaused: ({ context }) => context.paused,
     reconcilesPeriodically: ({ context }) => context.reconcileIntervalMs > 0,
     joinsCurrentCycle: ({ context, event }) => joinsCurrentCycle(context.cycle, event),

@@ -48,7 +48,7 @@ export class EngineAvailability {
     } catch (error) {
       this.status = `no Docker engine answers at ${this.where}: ${errorMessage(error)}`;
       if (before === 'ok' || before === 'not checked yet') {
-        // The ping's error already says how to get an engine (DockerGateway.ping).
+        // The ping's error already says how to get an engine (DockerEngine.ping).
         this.logger.error(`${this.status}; retrying every ${this.intervals.downMs / 1000}s`);
       }
     }

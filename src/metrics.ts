@@ -9,7 +9,7 @@ collectDefaultMetrics({ register: metricsRegistry, prefix: 'accelero_process_' }
 
 const deploymentsTotal = new Counter({
   name: 'accelero_deployments_total',
-  help: 'Finished deployments by status (completed, failed, rolled_back, interrupted)',
+  help: 'Finished deployments by status (completed, failed, rolled_back, interrupted, skipped)',
   labelNames: ['status'] as const,
   registers: [metricsRegistry],
 });

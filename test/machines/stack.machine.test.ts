@@ -451,6 +451,21 @@ describe('stack machine failures in each step', () => {
     assert.equal(actor.getSnapshot().context.restore, null);
   });
 
+  test('a delete while a restore is pending restores first, then ends the actor', async () => {
+    let restores = 0;
+    const fakes: Fakes = {
+      calls: [],
+      apply: async () => applied({ status: 'failed', failureAction: 'rollback', engineFailure: true, error: 'engine gone' }),
+      rollBack: async () => { restores += 1; if (restores === 1) throw new Error('engine still away'); },
+    };
+    const actor = startStack(fakes);
+    actor.send({ type: 'DEPLOY', deploymentId: 'd1' });
+    await waitFor(actor, (s) => publicState(s.value) === 'failed' && restores === 1, { timeout: 10_000 });
+    actor.send({ type: 'DELETE' });
+    await waitFor(actor, (s) => s.status === 'done', { timeout: 10_000 });
+    assert.equal(restores, 2, 'the pending restore ran before the actor ended');
+  });
+
   test('an interrupted deployment handed in at start is restored before any cycle', async () => {
     const restores: RollBackInput[] = [];
     const fakes: Fakes = { calls: [], rollBack: async (i) => { restores.push(i); } };

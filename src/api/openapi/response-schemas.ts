@@ -31,7 +31,7 @@ export const responseSchemas = {
   DeployAccepted: z.object({ status: z.literal('accepted'), stack_id: z.string(), deployment_id: z.string(), message: z.string() }),
   StackState: z.object({
     state: z.string(), sync_status: z.string(), health_status: z.string(), since: z.string().nullable(),
-    last_error: nullableText, queued_events: z.array(z.string()),
+    last_error: nullableText, queued_events: z.array(z.string()), commit: nullableText, deployment_id: nullableText,
   }),
   Transition: z.object({ from: z.string(), to: z.string(), event: z.string(), at: time, deployment_id: nullableText }),
   ApiKey: z.object({

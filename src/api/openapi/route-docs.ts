@@ -46,7 +46,7 @@ export const routeDocs: Record<string, RouteDoc> = {
   'POST /api/v1/stacks': { summary: 'Create a stack', ...stacks, ...operator, body: createStackSchema, answers: { 201: ['created', 'Stack'], ...invalid, 409: e('a stack with this name exists') } },
   'GET /api/v1/stacks': { summary: 'List stacks by name (only granted stacks for a limited key)', ...stacks, ...viewer, answers: { 200: ['stacks', 'Stack[]'] } },
   'GET /api/v1/stacks/{id}': { summary: 'Get a stack by id or name', ...stacks, ...viewer, answers: { 200: ['the stack', 'Stack'], ...notFound } },
-  'PUT /api/v1/stacks/{id}': { summary: 'Update a stack (any subset of the create fields)', ...stacks, ...operator, body: updateStackSchema, answers: { 200: ['updated', 'Stack'], ...invalid, ...notFound, 409: e('name taken') } },
+  'PUT /api/v1/stacks/{id}': { summary: 'Update a stack (any subset of the create fields)', ...stacks, ...operator, body: updateStackSchema, answers: { 200: ['updated', 'Stack'], ...invalid, ...notFound } },
   'DELETE /api/v1/stacks/{id}': { summary: 'Delete a stack, optionally with its containers and volumes', ...stacks, ...operator, query: deleteStackQuery, answers: { 200: ['deleted', 'Status'], ...invalid, ...notFound } },
   'POST /api/v1/stacks/{id}/deploy': { summary: 'Queue a deploy (coalesced when busy, never 409)', ...stacks, ...operator, answers: { 202: ['queued', 'DeployAccepted'], ...notFound } },
   'POST /api/v1/stacks/{id}/pause': { summary: 'Pause reconciling and auto-deploy', ...stacks, ...operator, answers: { 200: ['paused', 'Stack'], ...notFound } },

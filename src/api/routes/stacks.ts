@@ -69,7 +69,7 @@ export function stackRoutes(deps: StackRouteDeps): Router {
     const live = deps.supervisor.state(stack.id);
     ctx.body = live ?? {
       state: stack.state, sync_status: stack.sync_status, health_status: stack.health_status,
-      since: stack.updated_at, last_error: stack.last_error, queued_events: [],
+      since: stack.updated_at, last_error: stack.last_error, queued_events: [], commit: stack.git_commit, deployment_id: null,
     };
   });
 
