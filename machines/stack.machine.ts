@@ -1,6 +1,6 @@
 import { errorMessage } from '../src/errors.ts';
 import { stackSetup, cycleWith } from './stack.setup.ts';
-import { coalesced, failedEnd, pausedPush, requestFailed, restoreAfter, restoreAfterApply, settlementOf } from './stack.rules.ts';
+import { coalesced, failedEnd, requestFailed, requestFor, restoreAfter, restoreAfterApply, settlementOf, skippedWhilePaused } from './stack.rules.ts';
 import type { StackContext } from './stack.types.ts';
 
 // The stack machine: pure. Each step's output goes into `context.cycle` and from there into the
@@ -57,8 +57,9 @@ export const stackMachine = stackSetup.createMachine({
       always: [
         { guard: 'restorePending', target: '#stack.rollout.rolling_back' },
         { guard: 'deleteRequested', target: 'deleted' },
-        { guard: 'hasPending', target: 'fetching', actions: 'startPendingCycle' },
+        // Paused comes before a waiting request: only an operator's request runs (from paused).
         { guard: 'isPaused', target: 'paused' },
+        { guard: 'hasPending', target: 'fetching', actions: 'startPendingCycle' },
       ],
       on: {
         DELETE: { target: 'deleted' },
@@ -220,15 +221,17 @@ export const stackMachine = stackSetup.createMachine({
       },
     },
     paused: {
+      // A push that was queued while the stack was busy when it was paused is not run later.
+      entry: [{ type: 'endDeployment', params: ({ context }) => skippedWhilePaused(context.pending) }, 'dropAutomaticRequest'],
       always: [
         { guard: 'deleteRequested', target: 'deleted' },
-        { guard: 'hasPending', target: 'fetching', actions: 'startPendingCycle' },
+        { guard: 'hasOperatorRequest', target: 'fetching', actions: 'startPendingCycle' },
       ],
       on: {
         RESUME: { target: 'idle', actions: 'markResumed' },
         DELETE: { target: 'deleted' },
         // While paused only explicit operator requests run; pushes and timers wait for RESUME.
-        WEBHOOK_PUSH: { actions: { type: 'endDeployment', params: ({ event }) => pausedPush(event) } },
+        WEBHOOK_PUSH: { actions: { type: 'endDeployment', params: ({ context, event }) => skippedWhilePaused(requestFor(event, context)) } },
         SYNC: {},
         STACK_UPDATED: { actions: 'applySettings' },
       },

@@ -123,7 +123,12 @@ export function coalesced({ context, event }: { context: StackContext; event: St
   return coalescedSettlement(context.pending, requestFor(event, context));
 }
 
-export function pausedPush(event: StackEvent): DeploymentEnd | undefined {
-  if (event.type !== 'WEBHOOK_PUSH' || !event.deploymentId) return undefined;
-  return { deploymentId: event.deploymentId, status: 'skipped', message: 'the stack is paused: pushes are not deployed until POST …/resume', commit: null };
+export function isOperatorRequest(request: CycleRequest | null): boolean {
+  return request !== null && (request.trigger === 'manual' || request.trigger === 'rollback');
+}
+
+/** A push (or timer) request that meets a paused stack: its promised deployment ends as skipped. */
+export function skippedWhilePaused(request: CycleRequest | null): DeploymentEnd | undefined {
+  if (!request?.deploymentId || isOperatorRequest(request)) return undefined;
+  return { deploymentId: request.deploymentId, status: 'skipped', message: 'the stack is paused: pushes are not deployed until POST …/resume', commit: null };
 }

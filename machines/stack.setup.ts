@@ -1,6 +1,6 @@
 import { assign, fromCallback, fromPromise, setup } from 'xstate';
 import { errorMessage } from '../src/errors.ts';
-import { joinCycle, joinsCurrentCycle, mergeRequests, requestFor } from './stack.rules.ts';
+import { isOperatorRequest, joinCycle, joinsCurrentCycle, mergeRequests, requestFor } from './stack.rules.ts';
 import type {
   ApplyInput, ApplyOutput, Cycle, DeploymentEnd, FetchInput, FetchOutput, PlanInput, PlanOutput, RestoreJob, RollBackInput,
   SlotInput, StackContext, StackEvent, StackInput, VerifyInput, VerifyOutput,
@@ -60,6 +60,8 @@ export const stackSetup = setup({
   },
   guards: {
     hasPending: ({ context }) => context.pending !== null,
+    /** A deploy or rollback an operator asked for: the only requests a paused stack runs. */
+    hasOperatorRequest: ({ context }) => isOperatorRequest(context.pending),
     restorePending: ({ context }) => context.restore !== null,
     /** A request waits, but a restore comes first. */
     pendingBehindRestore: ({ context }) => context.pending !== null && context.restore !== null,
@@ -101,6 +103,8 @@ export const stackSetup = setup({
     })),
     startReconcileCycle: assign(({ context }) => ({ cycle: { request: reconcileRequest(context) }, deploymentId: null })),
     applySettings: assign(({ event }) => (event.type === 'STACK_UPDATED' ? { ...event.settings } : {})),
+    /** A paused stack keeps no automatic request (push, timer) waiting for later. */
+    dropAutomaticRequest: assign(({ context }) => (isOperatorRequest(context.pending) ? {} : { pending: null })),
     markDeleteRequested: assign({ deleteRequested: true }),
     markPaused: assign({ paused: true }),
     markResumed: assign({ paused: false }),

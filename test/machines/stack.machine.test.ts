@@ -302,6 +302,21 @@ describe('stack machine', () => {
     assert.equal(actor.getSnapshot().value, 'idle');
   });
 
+  test('a push queued while a cycle runs is skipped, not run, when the stack is paused meanwhile', async () => {
+    const gate = deferred<ApplyOutput>();
+    const fakes: Fakes = { calls: [], apply: () => gate.promise };
+    const actor = startStack(fakes);
+    actor.send({ type: 'DEPLOY', deploymentId: 'd1' });
+    await settled(actor, 'deploying');
+    actor.send({ type: 'WEBHOOK_PUSH', deploymentId: 'd2' });
+    actor.send({ type: 'PAUSE' });
+    gate.resolve(applied());
+    await settled(actor, 'paused');
+    assert.equal(actor.getSnapshot().context.pending, null);
+    assert.deepEqual(fakes.ended?.map((e) => [e.deploymentId, e.status]), [['d2', 'skipped']]);
+    assert.equal(fakes.calls.filter((c) => c.startsWith('fetch')).length, 1, 'the push did not run');
+  });
+
   test('a delete during a deploy waits for the step to finish, then ends the actor', async () => {
     const gate = deferred<ApplyOutput>();
     const fakes: Fakes = { calls: [], apply: () => gate.promise };
