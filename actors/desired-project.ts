@@ -4,7 +4,7 @@ import type { SourceRevision } from '../src/git/index.ts';
 import type { SecretBox } from '../src/secrets/index.ts';
 import type { StackRecord } from '../persistence/entities/records.ts';
 import type { SourceSpec } from '../src/git/types.ts';
-import type { RegistryAuth } from '../src/docker/index.ts';
+import type { DockerEngine, RegistryAuth, StackDiff } from '../src/docker/index.ts';
 
 // How a stack row becomes the inputs of git, compose and Docker. One place, so the stack
 // actor's steps and the read-only views (drift, preview) read a stack the same way.
@@ -39,15 +39,28 @@ export function registryAuthOf(stack: StackRecord, secrets: SecretBox): Registry
   }];
 }
 
-/** The compose project of an exported revision, named after the stack. */
-export function loadDesiredProject(
-  compose: ComposeLoader, stack: StackRecord, revision: SourceRevision, environment: Record<string, string | undefined>,
-): Promise<ComposeProject> {
-  return compose.load({
+/** What git's desired state is read and compared with: shared by the stack's steps and the read-only views. */
+export interface DesiredStateDeps {
+  compose: ComposeLoader;
+  engine: DockerEngine;
+  secrets: SecretBox;
+  /** The environment `${VAR}` sees besides the repository's `.env` (defaults to the process environment). */
+  environment?: Record<string, string | undefined>;
+}
+
+/** The compose project of an exported revision, named after the stack, and how the engine differs from it. */
+export async function diffDesiredState(
+  deps: DesiredStateDeps, stack: StackRecord, revision: SourceRevision, options: { pull?: boolean; pinnedImageIds?: Record<string, string> } = {},
+): Promise<{ project: ComposeProject; diff: StackDiff }> {
+  const project = await deps.compose.load({
     projectDir: revision.directory,
     composePath: stack.compose_path,
     projectName: normaliseProjectName(stack.name),
     rootDir: revision.directory,
-    environment,
+    environment: deps.environment ?? process.env,
   });
+  const diff = await deps.engine.diff(project, stack.name, {
+    serviceFilter: serviceFilterOf(stack), registryAuth: registryAuthOf(stack, deps.secrets), ...options,
+  });
+  return { project, diff };
 }

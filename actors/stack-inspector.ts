@@ -1,23 +1,17 @@
-import type { ComposeLoader } from '../src/compose/types.ts';
-import type { DockerEngine, StackContainer, StackDiff } from '../src/docker/index.ts';
+import type { StackContainer, StackDiff } from '../src/docker/index.ts';
 import type { AcceleroGitSource } from '../src/git/index.ts';
-import type { SecretBox } from '../src/secrets/index.ts';
 import type { StackRecord } from '../persistence/entities/records.ts';
 import type { DeploymentStore } from '../persistence/deployment-store.ts';
 import type { DriftStore } from '../persistence/drift-store.ts';
-import { loadDesiredProject, registryAuthOf, serviceFilterOf, sourceSpecOf } from './desired-project.ts';
+import { diffDesiredState, sourceSpecOf, type DesiredStateDeps } from './desired-project.ts';
 
 // Read-only views of a stack (drift, preview, containers): git's desired state against the
 // engine's actual state, computed on request, changing nothing on the host.
 
-export interface StackInspectorDeps {
+export interface StackInspectorDeps extends DesiredStateDeps {
   git: AcceleroGitSource;
-  compose: ComposeLoader;
-  engine: DockerEngine;
-  secrets: SecretBox;
   drift: DriftStore;
   deployments: DeploymentStore;
-  environment?: Record<string, string | undefined>;
 }
 
 export class StackInspector {
@@ -28,13 +22,8 @@ export class StackInspector {
     // Looking must not take away the files a running deployment bind-mounts.
     const retain = await deps.deployments.commitsInUse(stack.id);
     const revision = await deps.git.resolve(sourceSpecOf(stack, deps.secrets), { retain });
-    const project = await loadDesiredProject(deps.compose, stack, revision, deps.environment ?? process.env);
-    const diff = await deps.engine.diff(project, stack.name, {
-      serviceFilter: serviceFilterOf(stack),
-      registryAuth: registryAuthOf(stack, deps.secrets),
-      // Looking must not change the host: no registry pulls for drift and preview.
-      pull: false,
-    });
+    // Looking must not change the host: no registry pulls for drift and preview.
+    const { diff } = await diffDesiredState(deps, stack, revision, { pull: false });
     const checkedAt = new Date().toISOString();
     await deps.drift.record({ stack_id: stack.id, checked_at: checkedAt, has_drift: diff.drift.length > 0, drifts: diff.drift });
     return { checkedAt, commit: revision.commit, diff };

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { fromPromise } from 'xstate';
-import type { ComposeLoader } from '../src/compose/types.ts';
-import type { DockerEngine, ProgressEvent } from '../src/docker/index.ts';
+import type { ProgressEvent } from '../src/docker/index.ts';
 import type { AcceleroGitSource } from '../src/git/index.ts';
 import { errorMessage } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
 import { recordDrift } from '../src/metrics.ts';
-import type { SecretBox } from '../src/secrets/index.ts';
 import type {
   ApplyInput, ApplyOutput, FetchInput, FetchOutput, PlanInput, PlanOutput, RollBackInput, VerifyInput, VerifyOutput,
 } from '../machines/stack.types.ts';
@@ -14,26 +12,21 @@ import type { DeploymentStore } from '../persistence/deployment-store.ts';
 import type { DriftStore } from '../persistence/drift-store.ts';
 import type { SnapshotStore } from '../persistence/snapshot-store.ts';
 import type { StackStore } from '../persistence/stack-store.ts';
-import { loadDesiredProject, registryAuthOf, serviceFilterOf, sourceSpecOf } from './desired-project.ts';
+import { diffDesiredState, registryAuthOf, sourceSpecOf, type DesiredStateDeps } from './desired-project.ts';
 import type { EventBus } from './event-bus.ts';
 
 // The I/O steps the stack machine invokes (fetchSource, planChanges, applyPlan, verifyRollout,
 // rollBack). Each takes what the earlier steps of the cycle produced, from the machine's
 // context, and returns what the next one needs: nothing is remembered here between steps.
 
-export interface StackStepDeps {
+export interface StackStepDeps extends DesiredStateDeps {
   stacks: StackStore;
   deployments: DeploymentStore;
   snapshots: SnapshotStore;
   drift: DriftStore;
   git: AcceleroGitSource;
-  compose: ComposeLoader;
-  engine: DockerEngine;
-  secrets: SecretBox;
   bus: EventBus;
   logger: Logger;
-  /** The environment `${VAR}` sees besides the repository's `.env` (defaults to the process environment). */
-  environment?: Record<string, string | undefined>;
 }
 
 export class StackSteps {
@@ -71,10 +64,7 @@ export class StackSteps {
 
   async planChanges({ stack, revision, pinnedImageIds, driftDigest }: PlanInput): Promise<PlanOutput> {
     const { deps } = this;
-    const project = await loadDesiredProject(deps.compose, stack, revision, deps.environment ?? process.env);
-    const diff = await deps.engine.diff(project, stack.name, {
-      serviceFilter: serviceFilterOf(stack), registryAuth: registryAuthOf(stack, deps.secrets), pinnedImageIds,
-    });
+    const { project, diff } = await diffDesiredState(deps, stack, revision, { pinnedImageIds });
     const checkedAt = new Date().toISOString();
     recordDrift(stack.name, diff.drift.map((d) => d.kind));
     // Drift goes to watchers every cycle, to the database only when it changed.

@@ -5,63 +5,47 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 // webhook rejections itself.
 
 export const metricsRegistry = new Registry();
+const registered = { registers: [metricsRegistry] };
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'accelero_process_' });
 
 const deploymentsTotal = new Counter({
-  name: 'accelero_deployments_total',
+  ...registered, name: 'accelero_deployments_total', labelNames: ['status'] as const,
   help: 'Finished deployments by status (completed, failed, rolled_back, interrupted, skipped)',
-  labelNames: ['status'] as const,
-  registers: [metricsRegistry],
 });
 
 const deployDuration = new Histogram({
-  name: 'accelero_deploy_duration_seconds',
+  ...registered, name: 'accelero_deploy_duration_seconds', labelNames: ['status'] as const, buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
   help: 'Duration of a deployment from start to its final status',
-  labelNames: ['status'] as const,
-  buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
-  registers: [metricsRegistry],
 });
 
 const driftItems = new Gauge({
-  name: 'accelero_drift_items',
+  ...registered, name: 'accelero_drift_items', labelNames: ['stack', 'type'] as const,
   help: 'Drift items found by the last check of each stack, by drift type',
-  labelNames: ['stack', 'type'] as const,
-  registers: [metricsRegistry],
 });
 
 const deploySlotsInUse = new Gauge({
-  name: 'accelero_deploy_slots_in_use',
+  ...registered, name: 'accelero_deploy_slots_in_use',
   help: 'Deploys holding one of the MAX_CONCURRENT_DEPLOYS slots now',
-  registers: [metricsRegistry],
 });
 
 const reconcileCycles = new Counter({
-  name: 'accelero_reconcile_cycles_total',
+  ...registered, name: 'accelero_reconcile_cycles_total', labelNames: ['outcome'] as const,
   help: 'Reconcile cycles by outcome (in_sync, deployed, drift_recorded, failed)',
-  labelNames: ['outcome'] as const,
-  registers: [metricsRegistry],
 });
 
 const httpRequests = new Counter({
-  name: 'accelero_http_requests_total',
+  ...registered, name: 'accelero_http_requests_total', labelNames: ['method', 'route', 'status'] as const,
   help: 'HTTP requests by method, route pattern and status code',
-  labelNames: ['method', 'route', 'status'] as const,
-  registers: [metricsRegistry],
 });
 
 const httpDuration = new Histogram({
-  name: 'accelero_http_request_duration_seconds',
+  ...registered, name: 'accelero_http_request_duration_seconds', labelNames: ['method', 'route'] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   help: 'HTTP request duration by method and route pattern',
-  labelNames: ['method', 'route'] as const,
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-  registers: [metricsRegistry],
 });
 
 const webhookRejections = new Counter({
-  name: 'accelero_webhook_rejections_total',
+  ...registered, name: 'accelero_webhook_rejections_total', labelNames: ['provider', 'reason'] as const,
   help: 'Webhook deliveries refused, by provider and reason',
-  labelNames: ['provider', 'reason'] as const,
-  registers: [metricsRegistry],
 });
 
 /** A deployment reached its final status after `seconds`. */

@@ -2,12 +2,7 @@
 // `env_file:` (docs/compose.md A.6). Values are interpolated with the compose template engine; the
 // lookup order is the caller's environment first, then keys assigned earlier in the file.
 import { EnvFileError } from './errors.ts';
-import {
-  interpolateTemplate,
-  MissingVariableError,
-  TemplateSyntaxError,
-  type VariableLookup,
-} from './interpolate.ts';
+import { interpolateTemplate, MissingVariableError, TemplateSyntaxError, type VariableLookup } from './interpolate.ts';
 
 export interface EnvFileOptions {
   /** Shown in error messages. */

@@ -2,13 +2,7 @@
 // spans lines, holds tags or anchors, or has a `? ` key makes the reader give up.
 import { useAlias, type AnchorTable } from './fast-yaml-anchors.ts';
 import {
-  FastYamlBail,
-  readDoubleQuoted,
-  readSingleQuoted,
-  resolvePlain,
-  skipSpaces,
-  startsWithIndicator,
-  type ScalarRead,
+  FastYamlBail, readDoubleQuoted, readSingleQuoted, resolvePlain, skipSpaces, startsWithIndicator, type ScalarRead,
 } from './fast-yaml-scalars.ts';
 
 type Anchors = AnchorTable;

@@ -9,12 +9,7 @@ import { defineAnchor, newAnchorTable, useAlias, type AnchorTable } from './fast
 import { readBlockScalar } from './fast-yaml-block-scalar.ts';
 import { readFlow } from './fast-yaml-flow.ts';
 import {
-  FastYamlBail,
-  isPlainKeyEnd,   readDoubleQuoted,
-  readSingleQuoted,
-  resolvePlain,
-  skipSpaces,
-  startsWithIndicator,
+  FastYamlBail, isPlainKeyEnd,   readDoubleQuoted, readSingleQuoted, resolvePlain, skipSpaces, startsWithIndicator,
   trailingIsEmpty,
 } from './fast-yaml-scalars.ts';
 

@@ -2,12 +2,7 @@
 // A.1): values at any depth, list items and `x-*` extensions; map keys are never interpolated.
 // Errors are wrapped the way compose-go's loader does, naming the path, service and field.
 import { InterpolationSyntaxError, RequiredVariableError } from './errors.ts';
-import {
-  interpolateTemplate,
-  MissingVariableError,
-  TemplateSyntaxError,
-  type TemplateOptions,
-} from './interpolate.ts';
+import { interpolateTemplate, MissingVariableError, TemplateSyntaxError, type TemplateOptions } from './interpolate.ts';
 
 type Path = readonly (string | number)[];
 

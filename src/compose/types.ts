@@ -73,7 +73,8 @@ export interface ComposeService {
   configHash: string;
 }
 
-export interface ComposeNetwork {
+/** What a top-level network and a top-level volume have in common. */
+export interface ComposeResource {
   key: string;
   /** The Docker name: `<project>_<key>`, or `name:`, or the key itself when external. */
   name: string;
@@ -81,6 +82,9 @@ export interface ComposeNetwork {
   driver?: string;
   driverOpts: Record<string, string>;
   labels: Record<string, string>;
+}
+
+export interface ComposeNetwork extends ComposeResource {
   internal: boolean;
   attachable: boolean;
   enableIpv6: boolean;
@@ -90,24 +94,16 @@ export interface ComposeNetwork {
   ipam?: Record<string, unknown>;
 }
 
-export interface ComposeVolume {
-  key: string;
-  name: string;
-  external: boolean;
-  driver?: string;
-  driverOpts: Record<string, string>;
-  labels: Record<string, string>;
-}
+export type ComposeVolume = ComposeResource;
 
 export interface ComposeProject {
   /** Project name: the stack name normalised to [a-z0-9_-] (or the compose `name:`). */
   name: string;
-  /** Absolute project directory (the per-commit export). */
+  /** Absolute paths of the project directory (the per-commit export) and of the compose file. */
   workingDir: string;
-  /** Absolute path of the compose file. */
   composeFile: string;
+  /** By key. Networks: only those some service uses, plus declared ones; `default` when used. */
   services: Record<string, ComposeService>;
-  /** Only networks some service uses, plus declared ones; includes `default` when used. */
   networks: Record<string, ComposeNetwork>;
   volumes: Record<string, ComposeVolume>;
   /** Non-fatal findings (unset variables, deprecated forms), in file order. */

@@ -8,7 +8,7 @@
 
 import type { ComposeProject, FailureAction } from '../compose/types.ts';
 import { errorMessage } from '../errors.ts';
-import { resolveDeploymentImages } from './apply-images.ts';
+import { resolveDeploymentImages, type DeploymentImages } from './apply-images.ts';
 import type { EngineConnection } from './connection.ts';
 import { waitForDependencies } from './dependencies.ts';
 import { isEngineUnavailable } from './engine-errors.ts';
@@ -46,16 +46,16 @@ export async function applyPlan(conn: EngineConnection, plan: Plan, project: Com
   } catch (error) {
     return failed(session, changes, { service: '', error });
   }
-  return { status: 'applied', changes, imageIds: session.imageIds, mutated: true };
+  return { status: 'applied', changes, imageIds: session.images.imageIds, mutated: true };
 }
 
 function newSession(
   conn: EngineConnection, project: ComposeProject, ctx: ApplyContext,
-  images: { imageIds: Record<string, string>; createImages: Record<string, string> }, snapshots: ServiceSnapshot[],
+  images: DeploymentImages, snapshots: ServiceSnapshot[],
 ): RolloutSession {
   return {
     docker: conn.docker, logger: ctx.logger ?? conn.logger, project, ctx,
-    imageIds: images.imageIds, createImages: images.createImages,
+    images,
     snapshots: new Map(snapshots.map((s) => [s.containerId, s])),
     verifyTimeoutMs: ctx.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
   };
@@ -92,7 +92,7 @@ function failed(session: RolloutSession, changes: Change[], failure: ServiceFail
   const details = failureDetails(session.project, failure);
   session.logger.warn({ stack: session.ctx.stackName, service: failure.service, deployment: session.ctx.deploymentId, err: details.error }, 'deployment failed');
   progress(session, failure.service, 'failed', `deployment ${session.ctx.deploymentId} failed: ${details.error}`);
-  return { status: 'failed', changes, imageIds: session.imageIds, mutated: true, ...details };
+  return { status: 'failed', changes, imageIds: session.images.imageIds, mutated: true, ...details };
 }
 
 function failureDetails(project: ComposeProject, failure: ServiceFailure): Omit<ApplyResult, 'status' | 'changes' | 'imageIds' | 'mutated'> {

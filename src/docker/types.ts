@@ -120,13 +120,11 @@ export interface EndpointSnapshot {
 
 /** Everything needed to bring one container back: its inspect, trimmed to what create takes. */
 export interface ServiceSnapshot {
-  service: string;
-  number: number;
-  containerName: string;
-  containerId: string;
-  /** Inspect `Config` (Image, Env, Labels, Cmd, Healthcheck …). */
+  /** Which replica of which service, and the container that was it. */
+  service: string; number: number;
+  containerName: string; containerId: string;
+  /** Inspect `Config` (Image, Env, Labels, Cmd, Healthcheck …) and `HostConfig`. */
   config: Record<string, unknown>;
-  /** Inspect `HostConfig`. */
   hostConfig: Record<string, unknown>;
   /** Endpoints by Docker network name. */
   networks: Record<string, EndpointSnapshot>;

@@ -1,12 +1,6 @@
 import {
-  GitAuthError,
-  GitCommandError,
-  GitError,
-  GitHostKeyError,
-  GitNetworkError,
-  GitRefNotFoundError,
-  GitRepositoryNotFoundError,
-  GitTimeoutError,
+  GitAuthError, GitCommandError, GitError, GitHostKeyError, GitNetworkError, GitRefNotFoundError,
+  GitRepositoryNotFoundError, GitTimeoutError,
 } from './errors.ts';
 import { scrubSecrets } from './redact.ts';
 import { GitNoProgressError } from './run-remote-git.ts';

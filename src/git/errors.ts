@@ -11,48 +11,23 @@ export class GitError extends AcceleroError {
   }
 }
 
-export class GitAuthError extends GitError {
-  constructor(message: string) {
-    super(message, 'git_auth_failed', true);
-  }
+/** A kind of git failure: its code, and whether a retry could help. */
+function gitFailure(code: string, permanent: boolean) {
+  return class extends GitError {
+    constructor(message: string) {
+      super(message, code, permanent);
+    }
+  };
 }
 
-export class GitRepositoryNotFoundError extends GitError {
-  constructor(message: string) {
-    super(message, 'git_repository_not_found', true);
-  }
-}
-
-export class GitRefNotFoundError extends GitError {
-  constructor(message: string) {
-    super(message, 'git_ref_not_found', true);
-  }
-}
-
-export class GitNetworkError extends GitError {
-  constructor(message: string) {
-    super(message, 'git_unreachable', false);
-  }
-}
-
-export class ComposeFileNotFoundError extends GitError {
-  constructor(message: string) {
-    super(message, 'compose_file_not_found', true);
-  }
-}
-
-export class PathEscapeError extends GitError {
-  constructor(message: string) {
-    super(message, 'path_escape', true);
-  }
-}
-
+export class GitAuthError extends gitFailure('git_auth_failed', true) {}
+export class GitRepositoryNotFoundError extends gitFailure('git_repository_not_found', true) {}
+export class GitRefNotFoundError extends gitFailure('git_ref_not_found', true) {}
+export class GitNetworkError extends gitFailure('git_unreachable', false) {}
+export class ComposeFileNotFoundError extends gitFailure('compose_file_not_found', true) {}
+export class PathEscapeError extends gitFailure('path_escape', true) {}
 /** The SSH server's host key is unknown (strict checking) or does not match known_hosts. */
-export class GitHostKeyError extends GitError {
-  constructor(message: string) {
-    super(message, 'git_host_key_failed', true);
-  }
-}
+export class GitHostKeyError extends gitFailure('git_host_key_failed', true) {}
 
 /**
  * A command that talks to the server made no progress for GIT_TIMEOUT and was stopped.
@@ -68,8 +43,4 @@ export class GitTimeoutError extends GitError {
 }
 
 /** A git failure that matches no known kind; treated as transient and retried. */
-export class GitCommandError extends GitError {
-  constructor(message: string) {
-    super(message, 'git_failed', false);
-  }
-}
+export class GitCommandError extends gitFailure('git_failed', false) {}

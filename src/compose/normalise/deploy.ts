@@ -3,17 +3,7 @@
 // file that works with `docker compose` keeps working.
 import type { DeployModel, ResourcesModel, RestartPolicyModel, UpdateConfigModel } from '../model.ts';
 import {
-  asBytes,
-  asDurationNs,
-  asInt,
-  asList,
-  asMapping,
-  asNumber,
-  asString,
-  asStringMap,
-  checkKeys,
-  child,
-  fail,
+  asBytes, asDurationNs, asInt, asList, asMapping, asNumber, asString, asStringMap, checkKeys, child, fail, readFields,
   type FieldContext,
 } from './values.ts';
 
@@ -23,7 +13,6 @@ export interface DeployContext extends FieldContext {
 
 const DEPLOY_KEYS = new Set(['mode', 'replicas', 'resources', 'update_config', 'rollback_config', 'restart_policy', 'labels', 'placement', 'endpoint_mode']);
 const SWARM_ONLY = ['placement', 'endpoint_mode', 'rollback_config'];
-const UPDATE_KEYS = new Set(['parallelism', 'delay', 'failure_action', 'monitor', 'max_failure_ratio', 'order']);
 
 export function normaliseDeploy(value: unknown, ctx: DeployContext): DeployModel {
   const config = asMapping(value, ctx);
@@ -83,30 +72,20 @@ function readCpusMemory(config: Record<string, unknown>, ctx: FieldContext): { c
   return result;
 }
 
+const choice = (allowed: readonly string[]) => (value: unknown, ctx: FieldContext) => oneOf(value, allowed, ctx);
+
 function readUpdateConfig(value: unknown, ctx: FieldContext): UpdateConfigModel {
-  const config = asMapping(value, ctx);
-  checkKeys(config, UPDATE_KEYS, ctx);
-  const update: UpdateConfigModel = {};
-  if (config.parallelism !== undefined) update.parallelism = asInt(config.parallelism, child(ctx, 'parallelism'));
-  if (config.delay !== undefined) update.delay = asDurationNs(config.delay, child(ctx, 'delay'));
-  if (config.monitor !== undefined) update.monitor = asDurationNs(config.monitor, child(ctx, 'monitor'));
-  if (config.max_failure_ratio !== undefined) update.max_failure_ratio = asNumber(config.max_failure_ratio, child(ctx, 'max_failure_ratio'));
-  if (config.failure_action !== undefined) {
-    update.failure_action = oneOf(config.failure_action, ['rollback', 'pause', 'continue'], child(ctx, 'failure_action'));
-  }
-  if (config.order !== undefined) update.order = oneOf(config.order, ['start-first', 'stop-first'], child(ctx, 'order'));
-  return update;
+  return readFields<UpdateConfigModel>(value, ctx, {
+    parallelism: asInt, delay: asDurationNs, monitor: asDurationNs, max_failure_ratio: asNumber,
+    failure_action: choice(['rollback', 'pause', 'continue']), order: choice(['start-first', 'stop-first']),
+  });
 }
 
 function readRestartPolicy(value: unknown, ctx: FieldContext): RestartPolicyModel {
-  const config = asMapping(value, ctx);
-  checkKeys(config, new Set(['condition', 'delay', 'max_attempts', 'window']), ctx);
-  const policy: RestartPolicyModel = {};
-  if (config.condition !== undefined) policy.condition = oneOf(config.condition, ['none', 'no', 'on-failure', 'any', 'always', 'unless-stopped'], child(ctx, 'condition'));
-  if (config.delay !== undefined) policy.delay = asDurationNs(config.delay, child(ctx, 'delay'));
-  if (config.max_attempts !== undefined) policy.max_attempts = asInt(config.max_attempts, child(ctx, 'max_attempts'));
-  if (config.window !== undefined) policy.window = asDurationNs(config.window, child(ctx, 'window'));
-  return policy;
+  return readFields<RestartPolicyModel>(value, ctx, {
+    condition: choice(['none', 'no', 'on-failure', 'any', 'always', 'unless-stopped']),
+    delay: asDurationNs, max_attempts: asInt, window: asDurationNs,
+  });
 }
 
 export function oneOf(value: unknown, allowed: readonly string[], ctx: FieldContext): string {

@@ -5,17 +5,7 @@ import type { EnvFileModel } from '../model.ts';
 import { parseEnvFile } from '../dotenv.ts';
 import { EnvFileError } from '../errors.ts';
 import { readInsideRoot } from '../paths.ts';
-import {
-  asBool,
-  asList,
-  asString,
-  checkKeys,
-  child,
-  describe,
-  fail,
-  isMapping,
-  type FieldContext,
-} from './values.ts';
+import { asBool, asList, asString, checkKeys, child, describe, fail, isMapping, type FieldContext } from './values.ts';
 
 export type EnvironmentEntries = Record<string, string | null>;
 

@@ -3,17 +3,7 @@
 import type { DeviceModel, ServiceModel, UlimitModel } from '../model.ts';
 import { splitShellWords, ShellWordsError } from '../shell-words.ts';
 import {
-  asInt,
-  asList,
-  asMapping,
-  asString,
-  asStringList,
-  asStringMap,
-  checkKeys,
-  child,
-  fail,
-  isMapping,
-  type FieldContext,
+  asInt, asList, asMapping, asString, asStringList, asStringMap, checkKeys, child, fail, isMapping, type FieldContext,
 } from './values.ts';
 
 export function readRestart(value: unknown, ctx: FieldContext): string {

@@ -1,17 +1,7 @@
 // `ports:` (short and long syntax) and `expose:`, normalised to compose-go's long form with one
 // entry per container port (ranges expanded the way docker/go-connections `ParsePortSpec` does).
 import type { PortModel } from '../model.ts';
-import {
-  asInt,
-  asList,
-  asString,
-  checkKeys,
-  child,
-  fail,
-  isMapping,
-  setIfDefined,
-  type FieldContext,
-} from './values.ts';
+import { asInt, asList, asString, checkKeys, child, fail, isMapping, setIfDefined, type FieldContext } from './values.ts';
 
 const LONG_PORT_KEYS = new Set(['target', 'published', 'host_ip', 'protocol', 'mode', 'name', 'app_protocol']);
 const PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);

@@ -1,20 +1,7 @@
 // Service `networks:` (list of keys, or map of key → null | attachment settings) and
 // `network_mode:`. Keys are checked against the top-level networks by the project pass.
 import type { ServiceNetworkModel } from '../model.ts';
-import { asInt, asList, asMapping, asString, asStringList, asStringMap, checkKeys, child, isMapping, type FieldContext } from './values.ts';
-
-const ATTACHMENT_KEYS = new Set([
-  'aliases',
-  'ipv4_address',
-  'ipv6_address',
-  'link_local_ips',
-  'mac_address',
-  'driver_opts',
-  'priority',
-  'gw_priority',
-  'interface_name',
-]);
-const STRING_KEYS = ['ipv4_address', 'ipv6_address', 'mac_address', 'interface_name'] as const;
+import { asInt, asList, asString, asStringList, asStringMap, child, isMapping, readFields, type FieldContext } from './values.ts';
 
 export function normaliseServiceNetworks(value: unknown, ctx: FieldContext): Record<string, ServiceNetworkModel | null> {
   const result: Record<string, ServiceNetworkModel | null> = {};
@@ -30,19 +17,14 @@ export function normaliseServiceNetworks(value: unknown, ctx: FieldContext): Rec
   return result;
 }
 
+/** `null` for an address means "none", as compose-go reads it. */
+const optionalString = (value: unknown, ctx: FieldContext) => (value === null ? undefined : asString(value, ctx));
+
 function readAttachment(value: unknown, ctx: FieldContext): ServiceNetworkModel {
-  const spec = asMapping(value, ctx);
-  checkKeys(spec, ATTACHMENT_KEYS, ctx);
-  const attachment: ServiceNetworkModel = {};
-  if (spec.aliases !== undefined) attachment.aliases = asStringList(spec.aliases, child(ctx, 'aliases'));
-  for (const key of STRING_KEYS) {
-    if (spec[key] !== undefined && spec[key] !== null) attachment[key] = asString(spec[key], child(ctx, key));
-  }
-  if (spec.link_local_ips !== undefined) attachment.link_local_ips = asStringList(spec.link_local_ips, child(ctx, 'link_local_ips'));
-  if (spec.driver_opts !== undefined) attachment.driver_opts = asStringMap(spec.driver_opts, child(ctx, 'driver_opts'));
-  if (spec.priority !== undefined) attachment.priority = asInt(spec.priority, child(ctx, 'priority'));
-  if (spec.gw_priority !== undefined) attachment.gw_priority = asInt(spec.gw_priority, child(ctx, 'gw_priority'));
-  return attachment;
+  return readFields<ServiceNetworkModel>(value, ctx, {
+    aliases: asStringList, ipv4_address: optionalString, ipv6_address: optionalString, link_local_ips: asStringList,
+    mac_address: optionalString, driver_opts: asStringMap, priority: asInt, gw_priority: asInt, interface_name: optionalString,
+  });
 }
 
 /**

@@ -9,19 +9,8 @@ import { readCommand, readDevices, readExtraHosts, readLogging, readPullPolicy, 
 import { normaliseExpose, normalisePorts } from './ports.ts';
 import { normaliseServiceNetworks } from './service-networks.ts';
 import {
-  asBool,
-  asBytes,
-  asDurationNs,
-  asInt,
-  asMapping,
-  asNumber,
-  asString,
-  asStringList,
-  asStringMap,
-  checkKeys,
-  fail,
-  type FieldContext,
-  type Mapping,
+  asBool, asBytes, asDurationNs, asInt, asMapping, asNumber, asString, asStringList, asStringMap, checkKeys, fail,
+  type FieldContext, type Mapping,
 } from './values.ts';
 import { normaliseVolumes } from './volumes.ts';
 import { normaliseFileReferences } from './secrets.ts';

@@ -146,3 +146,22 @@ export function checkKeys(mapping: Mapping, allowed: ReadonlySet<string>, ctx: F
 export function setIfDefined<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
   if (value !== undefined) target[key] = value;
 }
+
+/** What reads one key of a mapping; `undefined` leaves the key out of the result. */
+export type FieldReader<V> = (value: unknown, ctx: FieldContext) => V | undefined;
+
+/**
+ * A mapping whose every key has its reader: keys it does not know are an error naming them,
+ * absent keys stay absent in the result.
+ */
+export function readFields<T extends object>(value: unknown, ctx: FieldContext, readers: { [K in keyof T]-?: FieldReader<T[K]> }): T {
+  const spec = asMapping(value, ctx);
+  checkKeys(spec, new Set(Object.keys(readers)), ctx);
+  const result: Partial<T> = {};
+  for (const key of Object.keys(readers) as Array<keyof T & string>) {
+    if (spec[key] === undefined) continue;
+    const read = readers[key](spec[key], child(ctx, key));
+    if (read !== undefined) result[key] = read;
+  }
+  return result as T;
+}

@@ -4,17 +4,7 @@
 import { resolveHostPath } from '../paths.ts';
 import type { MountModel } from '../model.ts';
 import {
-  asBool,
-  asBytes,
-  asInt,
-  asList,
-  asMapping,
-  asString,
-  asStringMap,
-  checkKeys,
-  child,
-  fail,
-  isMapping,
+  asBool, asBytes, asInt, asList, asMapping, asString, asStringMap, checkKeys, child, fail, isMapping,
   type FieldContext,
 } from './values.ts';
 

@@ -7,6 +7,7 @@ import { DockerError } from '../../errors.ts';
 import type { ReplicaSpec } from '../containers.ts';
 import { tailLogs, verifyContainer } from '../health.ts';
 import type { Logger } from '../logger.ts';
+import type { DeploymentImages } from '../apply-images.ts';
 import { isJob } from '../service-rules.ts';
 import type { ApplyContext, ServiceSnapshot, VolumeMount } from '../types.ts';
 
@@ -15,10 +16,7 @@ export interface RolloutSession {
   logger: Logger;
   project: ComposeProject;
   ctx: ApplyContext;
-  /** service → image id its new containers run. */
-  imageIds: Record<string, string>;
-  /** service → Config.Image to create with (the reference, or a pinned id). */
-  createImages: Record<string, string>;
+  images: DeploymentImages;
   /** container id → snapshot taken before the first mutation. */
   snapshots: Map<string, ServiceSnapshot>;
   verifyTimeoutMs: number;
@@ -42,8 +40,8 @@ export function replicaSpec(
   return {
     stackName: ctx.stackName, project, service, number, name,
     deploymentId: ctx.deploymentId, commit: ctx.commit,
-    image: session.createImages[service.name] ?? service.image,
-    imageId: session.imageIds[service.name] ?? '',
+    image: session.images.createImages[service.name] ?? service.image,
+    imageId: session.images.imageIds[service.name] ?? '',
     inheritedVolumes,
   };
 }
