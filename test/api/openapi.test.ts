@@ -4,25 +4,24 @@ import { after, before, describe, test } from 'node:test';
 import { apiRouters, type ApiDeps } from '../../src/api/app.ts';
 import type { ApiKeyAuthenticator } from '../../src/api/auth/api-keys.ts';
 import { registeredRoutes } from '../../src/api/openapi/document.ts';
-import { startDaemon, type TestDaemon } from '../support/daemon.ts';
+import { startTestApi, type TestApi } from '../support/api-app.ts';
 
 // GET /api/v1/openapi.json: a valid OpenAPI document that lists every route the app serves,
 // with request bodies generated from the zod schemas that validate them.
 
 describe('the OpenAPI document', () => {
-  let daemon: TestDaemon;
+  let api: TestApi;
   let document: any;
 
   before(async () => {
-    daemon = await startDaemon();
-    const { status, body } = await daemon.request('GET', '/api/v1/openapi.json');
+    api = await startTestApi();
+    const { status, body } = await api.request('GET', '/api/v1/openapi.json');
     assert.equal(status, 200);
     document = body;
   });
 
   after(async () => {
-    await daemon?.stop();
-    await daemon?.cleanup();
+    await api?.close();
   });
 
   // The routers need no collaborators to be built; only their handlers use them.
@@ -71,6 +70,6 @@ describe('the OpenAPI document', () => {
   });
 
   test('needs an API key', async () => {
-    assert.equal((await fetch(`${daemon.url}/api/v1/openapi.json`)).status, 401);
+    assert.equal((await fetch(`${api.url}/api/v1/openapi.json`)).status, 401);
   });
 });
