@@ -10,23 +10,13 @@ import { cpus } from 'node:os';
 import { eventually, startDaemon } from '../test/support/daemon.ts';
 import { cleanupStack } from '../test/support/docker.ts';
 import { createGitRepo } from '../test/support/git-repo.ts';
+import { idleStackCompose } from './idle-stack.ts';
 
 const stackCount = Number(process.argv[2] ?? 200);
 const measureSeconds = Number(process.argv[3] ?? 120);
 const prefix = `acct-bench-${process.pid}`;
 
-const compose = `services:
-  app:
-    image: accelero-test/busybox:latest
-    command: ["sleep", "86400"]
-    init: true
-    # One bridge network per stack would exhaust Docker's default address pools (about 30
-    # networks) long before 200 stacks; the default bridge keeps the benchmark about Accelero.
-    network_mode: bridge
-    deploy:
-      update_config:
-        monitor: 1s
-`;
+const compose = idleStackCompose;
 
 async function processStats(pid: number): Promise<{ rssMiB: number; cpuSeconds: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');

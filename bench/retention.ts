@@ -14,21 +14,13 @@ import sqlite3 from 'sqlite3';
 import { eventually, startDaemon, type TestDaemon } from '../test/support/daemon.ts';
 import { cleanupStack } from '../test/support/docker.ts';
 import { createGitRepo } from '../test/support/git-repo.ts';
+import { idleStackCompose } from './idle-stack.ts';
 
 const stackCount = Number(process.argv[2] ?? 50);
 const minutes = Number(process.argv[3] ?? 10);
 const retention = process.argv[4] ?? '2000';
 const prefix = `acct-retention-${process.pid}`;
-const compose = `services:
-  app:
-    image: accelero-test/busybox:latest
-    command: ["sleep", "86400"]
-    init: true
-    network_mode: bridge
-    deploy:
-      update_config:
-        monitor: 1s
-`;
+const compose = idleStackCompose;
 
 function sql<T>(path: string, query: string): Promise<T[]> {
   return new Promise((resolve, reject) => {

@@ -24,12 +24,13 @@ import { TransitionStore } from '../persistence/transition-store.ts';
 import { createApp } from './api/app.ts';
 import { loadOrCreateApiKey } from './api-key-file.ts';
 import { composeLoader } from './compose/index.ts';
+import type { ComposeLoader } from './compose/types.ts';
 import type { AcceleroConfig } from './config/config.ts';
 import { createDockerClient } from './docker/client.ts';
 import { createDockerEngine, type DockerEngine } from './docker/index.ts';
 import { EngineAvailability } from './engine-availability.ts';
 import { openFrontDoor, type FrontDoor } from './front-door.ts';
-import { createGitSource } from './git/index.ts';
+import { createGitSource, type AcceleroGitSource } from './git/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { recordDeploySlotsInUse, recordDeploymentFinished } from './metrics.ts';
 import { createSecretBox, type SecretBox } from './secrets/index.ts';
@@ -68,7 +69,8 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
   const history = new HistoryPruner(new HistoryStore(db, config.retention), logger);
   const secrets = createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
   const engine = createDockerEngine(createDockerClient(config), logger.child({ component: 'docker' }));
-  const core = buildCore(config, logger, stores, secrets, engine, history);
+  const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }), commandTimeoutMs: config.gitTimeoutMs });
+  const core = buildCore({ stores, history, git, compose: composeLoader, engine, secrets, logger, maxConcurrentDeploys: config.maxConcurrentDeploys });
   // A failed stack retries as soon as the engine answers again, not at the end of its backoff.
   const availability = new EngineAvailability(() => engine.ping(), config.dockerDescription, logger, {
     onBack: () => core.supervisor.broadcast({ type: 'RETRY' }),
@@ -114,7 +116,7 @@ function openDatabaseWaiting(config: AcceleroConfig, logger: Logger, front: Fron
   return openDatabaseWhenPossible(config.databasePath, { logger: outages }, { logger: outages, signal });
 }
 
-function openStores(db: Database) {
+export function openStores(db: Database) {
   return {
     stacks: new StackStore(db),
     deployments: new DeploymentStore(db, (d) => {
@@ -127,18 +129,34 @@ function openStores(db: Database) {
   };
 }
 
-/** Git, the stack actors and what drives them, around the stores and the Docker engine. */
-function buildCore(
-  config: AcceleroConfig, logger: Logger, stores: ReturnType<typeof openStores>, secrets: SecretBox, engine: DockerEngine, history: HistoryPruner,
-) {
+export type Stores = ReturnType<typeof openStores>;
+
+/** What the stack actors are built around; tests pass fakes for git, compose and Docker. */
+export interface CoreParts {
+  stores: Stores;
+  history: HistoryPruner;
+  git: AcceleroGitSource;
+  compose: ComposeLoader;
+  engine: DockerEngine;
+  secrets: SecretBox;
+  logger: Logger;
+  maxConcurrentDeploys: number;
+  /** The environment `${VAR}` sees besides `.env` (default: the process environment). */
+  environment?: Record<string, string | undefined>;
+  /** How long a DELETE waits for a running deploy to reach a safe point. */
+  deleteWaitMs?: number;
+}
+
+/** The stack actors and what drives them (commands, removal, read-only views), around the stores. */
+export function buildCore(parts: CoreParts) {
+  const { stores, history, git, compose, engine, secrets, logger, environment } = parts;
   const { stacks, deployments, transitions, drift } = stores;
-  const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }), commandTimeoutMs: config.gitTimeoutMs });
   const bus = new EventBus();
-  const steps = new StackSteps({ ...stores, git, compose: composeLoader, engine, secrets, bus, logger });
-  const inspector = new StackInspector({ git, compose: composeLoader, engine, secrets, drift, deployments });
+  const steps = new StackSteps({ ...stores, git, compose, engine, secrets, bus, logger, environment });
+  const inspector = new StackInspector({ git, compose, engine, secrets, drift, deployments, environment });
   const recorder = new TransitionRecorder(transitions, stacks, bus, logger, (stackId) => history.noteTransition(stackId));
   const supervisor = new Supervisor({
-    steps, recorder, logger, slots: new DeploySlots(config.maxConcurrentDeploys, recordDeploySlotsInUse),
+    steps, recorder, logger, slots: new DeploySlots(parts.maxConcurrentDeploys, recordDeploySlotsInUse),
     endDeployment: (end) => deployments.end(end),
     currentInput: async (stackId) => {
       const stack = await stacks.find(stackId);
@@ -152,8 +170,8 @@ function buildCore(
       recorder.forget(stackId);
     },
   });
-  const commands = new StackCommands({ stacks, deployments, supervisor, secrets, logger, removal });
-  return { bus, inspector, supervisor, commands, removal };
+  const commands = new StackCommands({ stacks, deployments, supervisor, secrets, logger, removal, deleteWaitMs: parts.deleteWaitMs });
+  return { bus, steps, inspector, supervisor, commands, removal };
 }
 
 /** Stops taking requests, lets in-flight deploys reach a safe point, then stops the actors. */

@@ -80,6 +80,17 @@ type StackActor = ReturnType<typeof startStack>;
 const at = (actor: StackActor) => publicState(actor.getSnapshot().value);
 const settled = (actor: StackActor, state: string) => waitFor(actor, (s) => publicState(s.value) === state, { timeout: 10_000 });
 
+/** A deploy (d1) held in its apply step, with a push (d2) queued behind it. */
+async function deployingWithPush() {
+  const gate = deferred<ApplyOutput>();
+  const fakes: Fakes = { calls: [], apply: () => gate.promise };
+  const actor = startStack(fakes);
+  actor.send({ type: 'DEPLOY', deploymentId: 'd1' });
+  await settled(actor, 'deploying');
+  actor.send({ type: 'WEBHOOK_PUSH', deploymentId: 'd2' });
+  return { gate, fakes, actor };
+}
+
 describe('stack machine', () => {
   test('a sync with nothing to change goes fetching → diffing → idle and marks the stack synced', async () => {
     const fakes: Fakes = { calls: [], diff: async () => planned(false) };
@@ -214,12 +225,7 @@ describe('stack machine', () => {
   });
 
   test('two promised deployments merged into one cycle: the one left over ends as coalesced', async () => {
-    const gate = deferred<ApplyOutput>();
-    const fakes: Fakes = { calls: [], apply: () => gate.promise };
-    const actor = startStack(fakes);
-    actor.send({ type: 'DEPLOY', deploymentId: 'd1' });
-    await settled(actor, 'deploying');
-    actor.send({ type: 'WEBHOOK_PUSH', deploymentId: 'd2' });
+    const { gate, fakes, actor } = await deployingWithPush();
     actor.send({ type: 'ROLLBACK', deploymentId: 'd3', rollbackTo: 'd0' });
     assert.equal(actor.getSnapshot().context.pending?.deploymentId, 'd3');
     assert.equal(fakes.ended?.[0]?.deploymentId, 'd2');
@@ -303,12 +309,7 @@ describe('stack machine', () => {
   });
 
   test('a push queued while a cycle runs is skipped, not run, when the stack is paused meanwhile', async () => {
-    const gate = deferred<ApplyOutput>();
-    const fakes: Fakes = { calls: [], apply: () => gate.promise };
-    const actor = startStack(fakes);
-    actor.send({ type: 'DEPLOY', deploymentId: 'd1' });
-    await settled(actor, 'deploying');
-    actor.send({ type: 'WEBHOOK_PUSH', deploymentId: 'd2' });
+    const { gate, fakes, actor } = await deployingWithPush();
     actor.send({ type: 'PAUSE' });
     gate.resolve(applied());
     await settled(actor, 'paused');

@@ -1,26 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeploySlots } from '../../actors/deploy-slots.ts';
-import { EventBus } from '../../actors/event-bus.ts';
+import type { EventBus } from '../../actors/event-bus.ts';
 import { HistoryPruner } from '../../actors/history-pruner.ts';
-import { recoveryOf } from '../../actors/recovery.ts';
-import { StackCommands } from '../../actors/stack-commands.ts';
-import { StackInspector } from '../../actors/stack-inspector.ts';
-import { StackRemoval } from '../../actors/stack-removal.ts';
-import { StackSteps } from '../../actors/stack-steps.ts';
-import { stackInputFrom, Supervisor } from '../../actors/supervisor.ts';
-import { TransitionRecorder } from '../../actors/transition-recorder.ts';
+import type { StackCommands } from '../../actors/stack-commands.ts';
+import type { StackInspector } from '../../actors/stack-inspector.ts';
+import type { StackRemoval } from '../../actors/stack-removal.ts';
+import type { StackSteps } from '../../actors/stack-steps.ts';
+import type { Supervisor } from '../../actors/supervisor.ts';
 import { BUSY_STATES } from '../../machines/stack.types.ts';
 import { openDatabase, type Database } from '../../persistence/database.ts';
-import { DeploymentStore } from '../../persistence/deployment-store.ts';
-import { DriftStore } from '../../persistence/drift-store.ts';
 import { defaultRetention, HistoryStore } from '../../persistence/history-store.ts';
-import { SnapshotStore } from '../../persistence/snapshot-store.ts';
-import { StackStore } from '../../persistence/stack-store.ts';
-import { TransitionStore } from '../../persistence/transition-store.ts';
 import type { ComposeLoader } from '../../src/compose/types.ts';
 import { silentLogger, type Logger } from '../../src/logger.ts';
+import { buildCore, openStores, type Stores } from '../../src/main.ts';
 import { createSecretBox, type SecretBox } from '../../src/secrets/index.ts';
 import { eventually, quickly } from './eventually.ts';
 import { FakeGitSource } from './fake-git.ts';
@@ -37,7 +30,7 @@ export interface TestCoreOptions {
   deleteWaitMs?: number;
 }
 
-export type TestStores = ReturnType<typeof openStores>;
+export type TestStores = Stores;
 
 export interface TestCore {
   dataDir: string;
@@ -58,13 +51,6 @@ export interface TestCore {
   close(): Promise<void>;
 }
 
-function openStores(db: Database) {
-  return {
-    stacks: new StackStore(db), deployments: new DeploymentStore(db), snapshots: new SnapshotStore(db),
-    transitions: new TransitionStore(db), drift: new DriftStore(db),
-  };
-}
-
 export async function startTestCore(options: TestCoreOptions = {}): Promise<TestCore> {
   const dataDir = await mkdtemp(join(tmpdir(), 'accelero-core-'));
   const databasePath = join(dataDir, 'accelero.db');
@@ -74,7 +60,12 @@ export async function startTestCore(options: TestCoreOptions = {}): Promise<Test
   const secrets = createSecretBox({ dataDir });
   const git = new FakeGitSource(join(dataDir, 'stacks'));
   const engine = options.engine ?? fakeEngine();
-  const actors = buildActors({ stores, db, logger, secrets, git, engine, compose: options.compose ?? fakeCompose(), deleteWaitMs: options.deleteWaitMs });
+  const history = new HistoryPruner(new HistoryStore(db, defaultRetention), logger);
+  // The environment `${VAR}` sees is empty: no test depends on the machine's variables.
+  const actors = buildCore({
+    stores, history, git, engine, secrets, logger, compose: options.compose ?? fakeCompose(),
+    maxConcurrentDeploys: 4, environment: {}, deleteWaitMs: options.deleteWaitMs,
+  });
   actors.supervisor.start([]);
   const settled = () => quickly(async () => isSettled(actors.supervisor, stores), 'the stacks to settle').then(() => undefined);
   const close = async () => {
@@ -85,38 +76,6 @@ export async function startTestCore(options: TestCoreOptions = {}): Promise<Test
     await rm(dataDir, { recursive: true, force: true });
   };
   return { dataDir, databasePath, db, stores, secrets, git, engine, ...actors, settled, close };
-}
-
-interface Collaborators {
-  stores: TestStores; db: Database; logger: Logger; secrets: SecretBox; git: FakeGitSource; engine: FakeDockerEngine;
-  compose: ComposeLoader; deleteWaitMs?: number;
-}
-
-function buildActors({ stores, db, logger, secrets, git, engine, compose, deleteWaitMs }: Collaborators) {
-  const { stacks, deployments, transitions, drift } = stores;
-  const bus = new EventBus();
-  const history = new HistoryPruner(new HistoryStore(db, defaultRetention), logger);
-  // The environment `${VAR}` sees is empty: no test depends on the machine's variables.
-  const steps = new StackSteps({ ...stores, git, compose, engine, secrets, bus, logger, environment: {} });
-  const inspector = new StackInspector({ git, compose, engine, secrets, drift, deployments, environment: {} });
-  const recorder = new TransitionRecorder(transitions, stacks, bus, logger, (stackId) => history.noteTransition(stackId));
-  const supervisor = new Supervisor({
-    steps, recorder, logger, slots: new DeploySlots(4),
-    endDeployment: (end) => deployments.end(end),
-    currentInput: async (stackId) => {
-      const stack = await stacks.find(stackId);
-      return stack ? stackInputFrom(stack, await recoveryOf({ deployments, logger }, stackId)) : undefined;
-    },
-  });
-  const removal = new StackRemoval({
-    stacks, git, engine, logger,
-    deleteHistory: async (stackId) => {
-      await history.deleteStack(stackId);
-      recorder.forget(stackId);
-    },
-  });
-  const commands = new StackCommands({ stacks, deployments, supervisor, secrets, logger, removal, deleteWaitMs });
-  return { bus, steps, inspector, supervisor, removal, commands };
 }
 
 async function isSettled(supervisor: Supervisor, stores: TestStores): Promise<boolean> {
