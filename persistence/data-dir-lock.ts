@@ -6,7 +6,7 @@ import { DataDirLockedError, type DataDirOwner } from './errors.ts';
 import { SqliteConnection } from './sqlite-connection.ts';
 
 // One daemon per data directory. The lock is SQLite's own POSIX file lock on a small lock
-// database, held with locking_mode=EXCLUSIVE for the life of the process: the kernel drops it
+// database, held by an open exclusive transaction for the life of the process: the kernel drops it
 // when the process dies, kill -9 included, so there is no stale lock to clean up, and it
 // works between containers that share the directory. The lock database itself cannot be read
 // while it is held, so who holds it is written beside it, in the owner file.
@@ -27,7 +27,7 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
   const ownerPath = join(dataDir, OWNER_FILE);
   const owner: DataDirOwner = { pid: process.pid, hostname: hostname(), since: new Date().toISOString() };
   await mkdir(dataDir, { recursive: true });
-  const connection = await holdLock(lockPath, ownerPath, owner);
+  const connection = await holdLock(lockPath, ownerPath);
   // Only words for a refused daemon's message: the lock holds without it (say, on a full disk).
   await writeOwner(ownerPath, owner).catch(() => undefined);
   let released = false;
@@ -45,18 +45,15 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
   };
 }
 
-async function holdLock(lockPath: string, ownerPath: string, owner: DataDirOwner): Promise<SqliteConnection> {
+async function holdLock(lockPath: string, ownerPath: string): Promise<SqliteConnection> {
   let connection: SqliteConnection | undefined;
   try {
     connection = await SqliteConnection.open(lockPath);
     await connection.run('PRAGMA busy_timeout = 0');
-    await connection.run('PRAGMA locking_mode = EXCLUSIVE');
-    // The first write takes the exclusive lock; in this locking mode it is never given back.
+    // An exclusive transaction that is never committed, without a journal: the lock is taken
+    // without writing a byte (so on a full disk too) and held until the connection closes.
+    await connection.run('PRAGMA journal_mode = OFF');
     await connection.run('BEGIN EXCLUSIVE');
-    await connection.run('CREATE TABLE IF NOT EXISTS holder (pid INTEGER, hostname TEXT, since TEXT)');
-    await connection.run('DELETE FROM holder');
-    await connection.run('INSERT INTO holder (pid, hostname, since) VALUES (?, ?, ?)', [owner.pid, owner.hostname, owner.since]);
-    await connection.run('COMMIT');
     return connection;
   } catch (error) {
     await connection?.close().catch(() => undefined);

@@ -26,7 +26,11 @@ export interface TestDaemon {
   cleanup(): Promise<void>;
 }
 
-export async function startDaemon(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestDaemon> {
+/**
+ * `until: 'answering'` returns as soon as the listener is up (the daemon may still wait for its
+ * database); the default waits until it serves the API.
+ */
+export async function startDaemon(options: { dataDir?: string; env?: Record<string, string>; until?: 'listening' | 'answering' } = {}): Promise<TestDaemon> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'accelero-daemon-')));
   const apiKey = options.env?.API_KEY ?? 'acc_test_key_0123456789';
   const child = spawn(join(root, 'bin/accelero'), ['serve'], {
@@ -53,7 +57,7 @@ export async function startDaemon(options: { dataDir?: string; env?: Record<stri
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const port = await waitForPort(child, () => output);
+  const port = await waitForPort(child, () => output, options.until ?? 'listening');
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return {
@@ -74,11 +78,11 @@ export async function startDaemon(options: { dataDir?: string; env?: Record<stri
   };
 }
 
-function waitForPort(child: ChildProcess, output: () => string): Promise<number> {
+function waitForPort(child: ChildProcess, output: () => string, until: 'listening' | 'answering'): Promise<number> {
   return new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`daemon did not start within 60 s:\n${output()}`)), 60_000);
     const look = () => {
-      const match = /listening on http:\/\/0\.0\.0\.0:(\d+)/.exec(output());
+      const match = new RegExp(`${until} on http://0\\.0\\.0\\.0:(\\d+)`).exec(output());
       if (match) {
         clearTimeout(timer);
         resolvePort(Number(match[1]));
