@@ -20,7 +20,9 @@ owned() { # owned <pid>: the process's command line names this engine's root
 
 cgroups=(/sys/fs/cgroup/*/"$name" /sys/fs/cgroup/"$name") # v1 hierarchies, or v2
 
-cgroup_pids() { local dir; for dir in "${cgroups[@]}"; do cat "$dir"/**/cgroup.procs 2>/dev/null; done | sort -u; }
+cgroup_pids() { local dir; ip netns delete "$name" 2>/dev/null # its own network namespace (test-engine.ts)
+
+for dir in "${cgroups[@]}"; do cat "$dir"/**/cgroup.procs 2>/dev/null; done | sort -u; }
 
 kill_containers() { local pids; pids=$(cgroup_pids); [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true; }
 

@@ -2,11 +2,12 @@
 // (Debian docker.io 20.10) with its own managed containerd, data root, exec root, socket,
 // cgroup parent and address pool, beside the machine's main engine and never touching it.
 //
-// * No default bridge (--bridge=none) and no iptables rules (--iptables=false): a second
-//   daemon that manages iptables first deletes the DOCKER chains the main engine relies on.
-//   Containers run on user-defined bridge networks (what Accelero creates); the main engine's
-//   `FORWARD DROP` policy (with br_netfilter) still drops traffic between two containers, so
-//   tests here must not need container-to-container traffic, nor published ports.
+// * Its own network namespace (`ip netns` acte-<n>): dockerd deletes the interface named
+//   docker0 in some cases (--bridge=none; a restart with address pools), and it must never be
+//   the host's. No default bridge (--bridge=none) and no iptables rules (--iptables=false): a
+//   daemon that manages iptables first deletes the DOCKER chains, and br_netfilter is global.
+//   Containers run on user-defined bridge networks (what Accelero creates), inside that
+//   namespace: nothing outside can reach them, so tests here use no published ports.
 // * restart(): SIGTERM and start again on the same data root. The daemon stops running
 //   containers on the way down (their stop timeout, 10 s by default, for a process that
 //   ignores SIGTERM); on the way up it starts again only those whose restart policy says so
@@ -15,14 +16,17 @@
 // * freeze(): SIGSTOP. Connections are still accepted (the kernel queues them), so every API
 //   call hangs instead of being refused, until thaw().
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { docker as mainEngine } from './docker.ts';
 import { claimEngineRoot, tearDownEngineRoot, tearDownEngineRootNow, type EngineRoot } from './test-engine-root.ts';
+
+const run = promisify(execFile);
 
 export const TEST_IMAGES = ['accelero-test/web:v1', 'accelero-test/web:v2', 'accelero-test/busybox:latest'];
 const READY_TIMEOUT_MS = 60_000;
@@ -122,14 +126,30 @@ function daemonArguments(root: EngineRoot, socketPath: string): string[] {
   ];
 }
 
+/**
+ * The engine's own network namespace, `acte-<n>`: whatever its dockerd does to links (a
+ * restarted dockerd with address pools deletes the interface named docker0, a --bridge=none
+ * one too) happens there, never to the host's docker0.
+ */
+async function ensureNetworkNamespace(name: string): Promise<void> {
+  await run('ip', ['netns', 'add', name]).catch((error: { stderr?: string }) => {
+    if (!/File exists/.test(error.stderr ?? '')) throw error;
+  });
+  await run('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+}
+
 async function spawnDaemon(root: EngineRoot, socketPath: string, logPath: string): Promise<ChildProcess> {
+  const netns = basename(root.dir);
+  await ensureNetworkNamespace(netns);
   const log = await open(logPath, 'a');
   // setpriv: should this process die without its exit hook (SIGKILL), dockerd gets SIGTERM
   // and shuts down instead of running on; the next claim of the root sweeps the rest.
-  const [command, args] = existsSync('/usr/bin/setpriv')
-    ? ['/usr/bin/setpriv', ['--pdeathsig', 'TERM', '--', DOCKERD, ...daemonArguments(root, socketPath)]]
-    : [DOCKERD, daemonArguments(root, socketPath)];
-  const child = spawn(command, args, { stdio: ['ignore', log.fd, log.fd], detached: true });
+  // nsenter enters only the network namespace (`ip netns exec` would also remount /sys,
+  // hiding the cgroups dockerd needs); it and setpriv exec what follows: the pid is dockerd's.
+  const daemon = existsSync('/usr/bin/setpriv')
+    ? ['/usr/bin/setpriv', '--pdeathsig', 'TERM', '--', DOCKERD, ...daemonArguments(root, socketPath)]
+    : [DOCKERD, ...daemonArguments(root, socketPath)];
+  const child = spawn('nsenter', [`--net=/run/netns/${netns}`, '--', ...daemon], { stdio: ['ignore', log.fd, log.fd], detached: true });
   child.unref(); // the exit hook and cleanup() end it; it must not keep a test process alive
   await new Promise<void>((done, fail) => {
     child.once('spawn', done);
