@@ -9,7 +9,7 @@ export class DeploySlots {
   private readonly waiting: Array<{ stackId: string; grant: () => void }> = [];
 
   /** `onChange` is told how many slots are held after every change (a gauge). */
-  constructor(private readonly limit: number, private readonly onChange: (inUse: number) => void = () => {}) {}
+  constructor(readonly limit: number, private readonly onChange: (inUse: number) => void = () => {}) {}
 
   async acquire(stackId: string): Promise<void> {
     if (this.holders.has(stackId)) return;
@@ -35,6 +35,11 @@ export class DeploySlots {
 
   get inUse(): number {
     return this.holders.size;
+  }
+
+  /** Stacks waiting for a slot (their rollout sits in `deploying.waiting_for_slot`). */
+  get queued(): number {
+    return this.waiting.length;
   }
 }
 

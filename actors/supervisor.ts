@@ -23,6 +23,18 @@ export interface StackStateView {
   deployment_id: string | null;
 }
 
+/** What the supervisor looks after, as the dashboard's overview shows it. */
+export interface SupervisorFigures {
+  deploySlots: { inUse: number; limit: number; waiting: number };
+  /** Stack actors running now, and how many of them are busy (in a cycle). */
+  actors: number;
+  busy: number;
+  /** Restarts of crashed stack actors, summed over the stacks there are now. */
+  restarts: number;
+  /** Stacks whose actor was stopped after repeated crashes, with the last error. */
+  parked: Array<{ stackId: string; stackName: string; error: string }>;
+}
+
 export interface SupervisorDeps {
   steps: StackSteps;
   slots: DeploySlots;
@@ -142,6 +154,18 @@ export class Supervisor {
       queued_events: context.pending ? [context.pending.trigger] : [],
       commit: context.commit,
       deployment_id: context.deploymentId,
+    };
+  }
+
+  figures(): SupervisorFigures {
+    const { stacks, inputs, crashes, parked } = this.root.getSnapshot().context;
+    const { slots } = this.deps;
+    return {
+      deploySlots: { inUse: slots.inUse, limit: slots.limit, waiting: slots.queued },
+      actors: Object.keys(stacks).length,
+      busy: this.busyStacks().length,
+      restarts: Object.values(crashes).reduce((sum, n) => sum + n, 0),
+      parked: Object.entries(parked).map(([stackId, error]) => ({ stackId, stackName: inputs[stackId]?.stackName ?? stackId, error })),
     };
   }
 

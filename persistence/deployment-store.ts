@@ -101,6 +101,25 @@ export class DeploymentStore {
     return [...new Set(commits.filter((c): c is string => Boolean(c)))];
   }
 
+  /**
+   * The newest deployment of each stack (the overview's "last deployment"), in one query: the
+   * join walks idx_deployments_stack. Two deployments started in the same millisecond: either.
+   */
+  async latestByStack(): Promise<Map<string, DeploymentRecord>> {
+    const rows = await this.repo
+      .createQueryBuilder('d')
+      .innerJoin(
+        (sub) => sub.select('x.stack_id', 'stack_id').addSelect('MAX(x.started_at)', 'latest').from(DeploymentEntity, 'x').groupBy('x.stack_id'),
+        'newest', 'newest.stack_id = d.stack_id AND newest.latest = d.started_at',
+      )
+      .getMany();
+    return new Map(rows.map((row) => [row.stack_id, row]));
+  }
+
+  async latestForStack(stackId: string): Promise<DeploymentRecord | null> {
+    return (await this.listForStack(stackId, 1))[0] ?? null;
+  }
+
   listForStack(stackId: string, limit = 50): Promise<DeploymentRecord[]> {
     return this.repo.find({ where: { stack_id: stackId }, order: { started_at: 'DESC' }, take: limit });
   }

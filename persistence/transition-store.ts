@@ -1,4 +1,4 @@
-import type { Repository } from 'typeorm';
+import { LessThan, type Repository } from 'typeorm';
 import type { Database } from './database.ts';
 import { TransitionEntity } from './entities/schemas.ts';
 import type { TransitionRecord } from './entities/records.ts';
@@ -17,8 +17,9 @@ export class TransitionStore {
     });
   }
 
-
-  listForStack(stackId: string, limit = 100): Promise<TransitionRecord[]> {
-    return this.repo.find({ where: { stack_id: stackId }, order: { id: 'DESC' }, take: limit });
+  /** Newest first; `beforeId` pages on from the oldest transition of the previous page. */
+  listForStack(stackId: string, limit = 100, beforeId?: number): Promise<TransitionRecord[]> {
+    const where = beforeId === undefined ? { stack_id: stackId } : { stack_id: stackId, id: LessThan(beforeId) };
+    return this.repo.find({ where, order: { id: 'DESC' }, take: limit });
   }
 }

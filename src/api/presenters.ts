@@ -3,7 +3,7 @@ import type { StackStateView } from '../../actors/supervisor.ts';
 import type { DriftItem, PlannedAction, StackContainer } from '../docker/index.ts';
 
 /** The stack object of docs/api.md. Secrets are never returned, only whether they are set. */
-export function presentStack(stack: StackRecord, live?: StackStateView) {
+export function presentStack(stack: StackRecord, live?: StackStateView, last: DeploymentRecord | null = null) {
   return {
     id: stack.id,
     name: stack.name,
@@ -34,6 +34,15 @@ export function presentStack(stack: StackRecord, live?: StackStateView) {
     has_webhook_secret: Boolean(stack.webhook_secret_sealed),
     repo_ssh_known_hosts: stack.repo_ssh_known_hosts ?? null,
     repo_ssh_strict_host_key_checking: stack.repo_ssh_strict_host_key_checking ?? null,
+    last_deployment: last ? presentLastDeployment(last) : null,
+  };
+}
+
+/** The newest deployment of a stack, as the stack object carries it (no changes or steps). */
+function presentLastDeployment(d: DeploymentRecord) {
+  return {
+    id: d.id, status: d.status, trigger: d.trigger, git_commit: d.git_commit, error_message: d.error_message,
+    started_at: d.started_at, completed_at: d.completed_at,
   };
 }
 

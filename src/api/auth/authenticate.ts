@@ -19,7 +19,7 @@ export function isPublicPath(path: string): boolean {
 }
 
 /** Non-stack routes a key limited to some stacks may still use. */
-const SCOPED_KEY_PATHS = new Set(['/api/v1/stacks', '/api/v1/machine', '/api/v1/openapi.json']);
+const SCOPED_KEY_PATHS = new Set(['/api/v1/stacks', '/api/v1/machine', '/api/v1/openapi.json', '/api/v1/whoami']);
 
 export function callerOf(ctx: Context): Caller | undefined {
   return ctx.state.caller as Caller | undefined;

@@ -19,6 +19,10 @@ export const responseSchemas = {
     docker_registry: nullableText, docker_username: nullableText, has_repo_token: z.boolean(),
     has_repo_ssh_key: z.boolean(), has_docker_password: z.boolean(), has_webhook_secret: z.boolean(),
     repo_ssh_known_hosts: z.string().nullable(), repo_ssh_strict_host_key_checking: z.boolean().nullable(),
+    last_deployment: z.object({
+      id: z.string(), status: z.string(), trigger: z.string(), git_commit: nullableText, error_message: nullableText,
+      started_at: time, completed_at: time.nullable(),
+    }).nullable().describe('the newest deployment of the stack, null before the first'),
   }),
   Deployment: z.object({
     id: z.string(), stack_id: z.string(), stack_name: z.string(),
@@ -33,7 +37,16 @@ export const responseSchemas = {
     state: z.string(), sync_status: z.string(), health_status: z.string(), since: z.string().nullable(),
     last_error: nullableText, queued_events: z.array(z.string()), commit: nullableText, deployment_id: nullableText,
   }),
-  Transition: z.object({ from: z.string(), to: z.string(), event: z.string(), at: time, deployment_id: nullableText }),
+  Transition: z.object({
+    id: z.number().int().describe('page on with ?before=<id>'), from: z.string(), to: z.string(), event: z.string(), at: time,
+    deployment_id: nullableText,
+  }),
+  Supervisor: z.object({
+    deploy_slots: z.object({ in_use: z.number().int(), limit: z.number().int(), waiting: z.number().int() }),
+    stack_actors: z.object({ running: z.number().int(), busy: z.number().int(), restarted: z.number().int() }),
+    parked: z.array(z.object({ stack_id: z.string(), stack_name: z.string(), error: z.string() })),
+  }),
+  Whoami: z.object({ name: z.string(), role: z.enum(['viewer', 'operator', 'admin']), stacks: z.array(z.string()).nullable() }),
   ApiKey: z.object({
     id: z.string(), name: z.string(), role: z.enum(['viewer', 'operator', 'admin']), stacks: z.array(z.string()).nullable(),
     created_at: time, last_used_at: time.nullable(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { auditQuerySchema } from '../routes/audit.ts';
 import { eventsQuery } from '../routes/events.ts';
 import { formatQuery } from '../routes/machine.ts';
-import { deleteStackQuery, limitQuery } from '../routes/query-schemas.ts';
+import { deleteStackQuery, limitQuery, transitionsQuery } from '../routes/query-schemas.ts';
 import { rollbackBody } from '../routes/rollback.ts';
 import { legacyWebhookSchema } from '../routes/webhooks.ts';
 import { createApiKeySchema } from '../auth/api-key-schema.ts';
@@ -52,7 +52,7 @@ export const routeDocs: Record<string, RouteDoc> = {
   'POST /api/v1/stacks/{id}/pause': { summary: 'Pause reconciling and auto-deploy', ...stacks, ...operator, answers: { 200: ['paused', 'Stack'], ...notFound } },
   'POST /api/v1/stacks/{id}/resume': { summary: 'Resume a paused or pinned stack', ...stacks, ...operator, answers: { 200: ['resumed', 'Stack'], ...notFound } },
   'GET /api/v1/stacks/{id}/state': { summary: 'Live state of the stack machine', ...stacks, ...viewer, answers: { 200: ['state', 'StackState'], ...notFound } },
-  'GET /api/v1/stacks/{id}/transitions': { summary: 'State transitions, newest first', ...stacks, ...viewer, query: limitQuery, answers: { 200: ['transitions', 'Transition[]'], ...invalid, ...notFound } },
+  'GET /api/v1/stacks/{id}/transitions': { summary: 'State transitions, newest first; ?before=<id> pages on', ...stacks, ...viewer, query: transitionsQuery, answers: { 200: ['transitions', 'Transition[]'], ...invalid, ...notFound } },
   'GET /api/v1/stacks/{id}/deployments': { summary: 'Deployments, newest first', ...stacks, ...viewer, query: limitQuery, answers: { 200: ['deployments', 'Deployment[]'], ...invalid, ...notFound } },
   'GET /api/v1/stacks/{id}/deployments/{deploymentId}': { summary: 'One deployment with its steps', ...stacks, ...viewer, answers: { 200: ['the deployment', 'Deployment'], 404: e('no such stack or deployment') } },
   'GET /api/v1/stacks/{id}/drift': { summary: 'Drift between git and the engine, checked now', ...stacks, ...viewer, answers: { 200: ['drift report', 'Drift'], ...notFound, 422: e('the compose file cannot be loaded'), 502: e('Docker or git did not answer') } },
@@ -61,6 +61,8 @@ export const routeDocs: Record<string, RouteDoc> = {
   'POST /api/v1/stacks/{id}/rollback': { summary: 'Redeploy an earlier deployment (default: the last completed one), then pin the stack', ...stacks, ...operator, body: rollbackBody, answers: { 202: ['rollback queued', 'RollbackAccepted'], ...invalid, 404: e('no such stack or deployment'), 409: e('nothing to roll back to') } },
   'GET /api/v1/machine': { summary: 'The stack state machine, as JSON or a mermaid stateDiagram-v2', tag: 'meta', ...viewer, query: formatQuery, answers: { 200: ['the machine', 'MachineDescription'], ...invalid } },
   'GET /api/v1/events': { summary: 'Server-Sent Events: transitions, deployment progress, drift (a limited key must name a granted ?stack=)', tag: 'events', ...viewer, query: eventsQuery, answers: { 200: ['text/event-stream', 'text'], ...invalid, ...notFound } },
+  'GET /api/v1/supervisor': { summary: 'The supervisor: deploy slots in use, stack actors, restarts, parked stacks (not for a key limited to some stacks)', tag: 'meta', ...viewer, answers: { 200: ['figures', 'Supervisor'] } },
+  'GET /api/v1/whoami': { summary: 'The name, role and stack grants of the calling key', tag: 'auth', ...viewer, answers: { 200: ['the caller', 'Whoami'] } },
   'POST /api/v1/apikeys': { summary: 'Create an API key (shown once)', tag: 'auth', ...admin, body: createApiKeySchema, answers: { 201: ['created; `key` is shown only here', 'CreatedApiKey'], ...invalid, 409: e('name taken') } },
   'GET /api/v1/apikeys': { summary: 'List API keys (never the keys themselves)', tag: 'auth', ...admin, answers: { 200: ['keys', 'ApiKey[]'] } },
   'GET /api/v1/apikeys/{id}': { summary: 'Get an API key', tag: 'auth', ...admin, answers: { 200: ['the key', 'ApiKey'], 404: e('no such key') } },

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { describeMachine, toMermaid } from '../../../machines/describe-machine.ts';
 import { stackMachine } from '../../../machines/stack.machine.ts';
+import { STACK_STATES } from '../../../machines/stack.types.ts';
 
 export const formatQuery = z.object({ format: z.enum(['json', 'mermaid']).optional() }).strict();
 
@@ -10,13 +11,15 @@ export function machineRoutes(): Router {
   const router = new Router();
   const description = describeMachine(stackMachine);
   const mermaid = toMermaid(description);
+  // The states the API, transitions and events name; the others are how the chart is built.
+  const json = { ...description, public_states: [...STACK_STATES] };
   router.get('/api/v1/machine', (ctx) => {
     const { format } = formatQuery.parse(ctx.query);
     if (format === 'mermaid') {
       ctx.type = 'text/plain';
       ctx.body = mermaid;
     } else {
-      ctx.body = description;
+      ctx.body = json;
     }
   });
   return router;

@@ -1,12 +1,14 @@
 import Router from '@koa/router';
 import type { StackCommands } from '../../../actors/stack-commands.ts';
 import type { Supervisor } from '../../../actors/supervisor.ts';
+import type { DeploymentStore } from '../../../persistence/deployment-store.ts';
+import type { StackRecord } from '../../../persistence/entities/records.ts';
 import type { StackStore } from '../../../persistence/stack-store.ts';
 import type { TransitionStore } from '../../../persistence/transition-store.ts';
 import { callerOf } from '../auth/authenticate.ts';
 import { canAccessStack } from '../auth/roles.ts';
 import { presentStack } from '../presenters.ts';
-import { deleteStackQuery, limitQuery } from './query-schemas.ts';
+import { deleteStackQuery, transitionsQuery } from './query-schemas.ts';
 import { createStackSchema, updateStackSchema } from '../stack-schema.ts';
 
 export interface StackRouteDeps {
@@ -14,31 +16,36 @@ export interface StackRouteDeps {
   stacks: StackStore;
   transitions: TransitionStore;
   supervisor: Supervisor;
+  deployments: DeploymentStore;
 }
 
 export function stackRoutes(deps: StackRouteDeps): Router {
   const router = new Router({ prefix: '/api/v1/stacks' });
-  const present = (stack: Parameters<typeof presentStack>[0]) => presentStack(stack, deps.supervisor.state(stack.id));
+  const present = async (stack: StackRecord) =>
+    presentStack(stack, deps.supervisor.state(stack.id), await deps.deployments.latestForStack(stack.id));
 
   router.post('/', async (ctx) => {
     const input = createStackSchema.parse(ctx.request.body ?? {});
     ctx.state.auditTarget = input.name;
     ctx.status = 201;
-    ctx.body = present(await deps.commands.create(input));
+    const stack = await deps.commands.create(input);
+    ctx.body = presentStack(stack, deps.supervisor.state(stack.id));
   });
 
   router.get('/', async (ctx) => {
     // A key limited to some stacks sees only those.
-    ctx.body = (await deps.stacks.list()).filter((stack) => canAccessStack(callerOf(ctx), stack)).map(present);
+    const visible = (await deps.stacks.list()).filter((stack) => canAccessStack(callerOf(ctx), stack));
+    const latest = await deps.deployments.latestByStack();
+    ctx.body = visible.map((stack) => presentStack(stack, deps.supervisor.state(stack.id), latest.get(stack.id) ?? null));
   });
 
   router.get('/:id', async (ctx) => {
-    ctx.body = present(await deps.commands.get(ctx.params.id!));
+    ctx.body = await present(await deps.commands.get(ctx.params.id!));
   });
 
   router.put('/:id', async (ctx) => {
     const input = updateStackSchema.parse(ctx.request.body ?? {});
-    ctx.body = present(await deps.commands.update(ctx.params.id!, input));
+    ctx.body = await present(await deps.commands.update(ctx.params.id!, input));
   });
 
   router.delete('/:id', async (ctx) => {
@@ -57,11 +64,11 @@ export function stackRoutes(deps: StackRouteDeps): Router {
   });
 
   router.post('/:id/pause', async (ctx) => {
-    ctx.body = present(await deps.commands.setPaused(ctx.params.id!, true));
+    ctx.body = await present(await deps.commands.setPaused(ctx.params.id!, true));
   });
 
   router.post('/:id/resume', async (ctx) => {
-    ctx.body = present(await deps.commands.setPaused(ctx.params.id!, false));
+    ctx.body = await present(await deps.commands.setPaused(ctx.params.id!, false));
   });
 
   router.get('/:id/state', async (ctx) => {
@@ -75,9 +82,9 @@ export function stackRoutes(deps: StackRouteDeps): Router {
 
   router.get('/:id/transitions', async (ctx) => {
     const stack = await deps.commands.get(ctx.params.id!);
-    const { limit } = limitQuery.parse(ctx.query);
-    const rows = await deps.transitions.listForStack(stack.id, limit ?? 100);
-    ctx.body = rows.map((t) => ({ from: t.from_state, to: t.to_state, event: t.event, at: t.at, deployment_id: t.deployment_id }));
+    const { limit, before } = transitionsQuery.parse(ctx.query);
+    const rows = await deps.transitions.listForStack(stack.id, limit ?? 100, before);
+    ctx.body = rows.map((t) => ({ id: t.id, from: t.from_state, to: t.to_state, event: t.event, at: t.at, deployment_id: t.deployment_id }));
   });
 
   return router;
