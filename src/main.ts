@@ -63,7 +63,7 @@ export async function startAccelero(config: AcceleroConfig, options: { signal?: 
 }
 
 async function startServing(config: AcceleroConfig, logger: Logger, front: FrontDoor, lock: DataDirLock, signal?: AbortSignal): Promise<RunningAccelero> {
-  const apiKey = await bootstrapApiKey(config, logger);
+  const apiKey = await bootstrapApiKey(config, logger, front.port);
   const db = await openDatabaseWaiting(config, logger, front, signal);
   const stores = openStores(db);
   const history = new HistoryPruner(new HistoryStore(db, config.retention), logger);
@@ -190,11 +190,24 @@ async function stopGracefully(reason: string, config: AcceleroConfig, logger: Lo
   await closed;
 }
 
-async function bootstrapApiKey(config: AcceleroConfig, logger: Logger): Promise<string> {
-  if (config.apiKey) return config.apiKey;
+/**
+ * The key is printed once, on the start that generates it, and then only in the dashboard URL's
+ * fragment (which a browser never sends to the server); later starts print the URL without it.
+ */
+async function bootstrapApiKey(config: AcceleroConfig, logger: Logger, port: number): Promise<string> {
+  const dashboard = `http://localhost:${port}/`;
+  if (config.apiKey) {
+    logger.info(`dashboard: ${dashboard} (log in with API_KEY)`);
+    return config.apiKey;
+  }
   const { key, path, created } = await loadOrCreateApiKey(config.dataDir);
-  if (created) logger.info(`generated the admin API key ${key} — stored in ${path} (0600); it is not printed again`);
-  else logger.info(`admin API key: in ${path} (set API_KEY to choose one)`);
+  if (created) {
+    logger.info(`generated the admin API key ${key} — stored in ${path} (0600); it is not printed again`);
+    logger.info(`dashboard: ${dashboard}#key=${key} (the key is in the fragment, which the browser never sends)`);
+  } else {
+    logger.info(`admin API key: in ${path} (set API_KEY to choose one)`);
+    logger.info(`dashboard: ${dashboard} (log in with the key in ${path})`);
+  }
   return key;
 }
 

@@ -25,6 +25,10 @@ import { driftRoutes } from './routes/drift.ts';
 import { eventRoutes } from './routes/events.ts';
 import { machineRoutes } from './routes/machine.ts';
 import { rollbackRoutes } from './routes/rollback.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { supervisorRoutes } from './routes/supervisor.ts';
+import { whoamiRoutes } from './routes/whoami.ts';
+import { defaultDashboardDir } from './dashboard-assets.ts';
 import { DeliveryLog } from './webhooks/replay.ts';
 import type { EventBus } from '../../actors/event-bus.ts';
 import type { StackInspector } from '../../actors/stack-inspector.ts';
@@ -43,6 +47,8 @@ export interface ApiDeps extends StackRouteDeps {
   stackWebhookSecret?(stack: StackRecord): string | undefined;
   readiness: ReadinessCheck;
   logger: Logger;
+  /** The built dashboard (default: dist/dashboard of the package). */
+  dashboardDir?: string;
 }
 
 /** Request bodies are capped at 1 MiB (docs/api.md); beyond that the answer is 413. */
@@ -59,6 +65,7 @@ export function apiRouters(deps: ApiDeps, authenticator: ApiKeyAuthenticator): {
     json: [
       healthRoutes(deps.readiness), metricsRoutes(), openApiRoutes((): Router[] => [...routers.raw, ...routers.json]),
       stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps),
+      supervisorRoutes(deps), whoamiRoutes(),
       apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit }),
     ],
   };
@@ -75,6 +82,8 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(auditTrail(deps.audit, deps.logger));
   app.use(errorHandler(deps.logger));
   app.use(refuseWorkWhileDraining(deps.readiness));
+  // The dashboard's page and files need no key: the page asks for one.
+  app.use(dashboardRoutes(deps.dashboardDir ?? defaultDashboardDir()).routes());
   app.use(authenticate(authenticator, deps.stacks));
   for (const router of routers.raw) app.use(router.routes()).use(router.allowedMethods());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));

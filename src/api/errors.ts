@@ -43,3 +43,10 @@ export class DrainingError extends AcceleroError {
     super('Accelero is shutting down and accepts no new work', 'draining', 503);
   }
 }
+
+/** `GET /` before the dashboard was built (scripts/build.sh runs during `npm ci`). */
+export class DashboardNotBuiltError extends AcceleroError {
+  constructor(dir: string) {
+    super(`the dashboard is not built (no ${dir}/index.html): run npm ci or bash scripts/build.sh`, 'dashboard_not_built', 503);
+  }
+}

@@ -1,0 +1,167 @@
+import { errorText, type Api } from './api.ts';
+import { actionButton, badge, fill, h } from './dom.ts';
+import { followEvents } from './event-stream.ts';
+import { shortSha, when } from './format.ts';
+import { canOperate, REST_STATES, type Page, type PageContext } from './page.ts';
+import { deploymentsSection } from './sections/deployments.ts';
+import { containersSection, driftSection, previewSection, type LiveSection } from './sections/inspect.ts';
+import { timelineSection } from './sections/timeline.ts';
+import { createStatechart, type Statechart } from './statechart.ts';
+import type { Machine, Stack, StreamEvent } from './types.ts';
+
+// One stack: the live statechart, its deployments and transitions, drift and the preview of
+// the next deploy, its containers, and (for operator keys) deploy, pause / resume, rollback.
+
+let machine: Promise<Machine> | undefined;
+
+function loadMachine(api: Api): Promise<Machine> {
+  machine ??= api.get<Machine>('/api/v1/machine?format=json');
+  machine.catch(() => { machine = undefined; });
+  return machine;
+}
+
+function facts(stack: Stack): HTMLElement {
+  const fact = (label: string, value: Node | string) => h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value));
+  return h('dl', { class: 'facts' },
+    fact('sync', badge('sync', stack.sync_status, { 'data-role': 'sync' })),
+    fact('health', badge('health', stack.health_status, { 'data-role': 'health' })),
+    fact('commit', h('span', { class: 'mono', 'data-role': 'commit' }, shortSha(stack.git_commit))),
+    fact('repository', h('span', { class: 'mono' }, `${stack.repo_url} @ ${stack.repo_ref ?? stack.repo_branch}`)),
+    fact('compose file', h('span', { class: 'mono' }, stack.compose_path)),
+    fact('auto-deploy', stack.auto_deploy ? `on, every ${stack.reconcile_interval_seconds} s` : `off${stack.reconcile_interval_seconds ? `, checks every ${stack.reconcile_interval_seconds} s` : ''}`),
+    fact('last deployed', when(stack.last_deployed_at)),
+    stack.last_error ? fact('last error', h('span', { class: 'error', 'data-role': 'last-error' }, stack.last_error)) : null,
+  );
+}
+
+function actions(ctx: PageContext, stack: Stack, notify: (text: string) => void, reload: () => void): HTMLElement | null {
+  if (!canOperate(ctx.whoami)) return null;
+  const base = `/api/v1/stacks/${encodeURIComponent(stack.id)}`;
+  const deploy = actionButton('Deploy', 'deploy', async () => {
+    try {
+      const answer = await ctx.api.post<{ deployment_id: string }>(`${base}/deploy`);
+      notify(`Deploy accepted: deployment ${answer.deployment_id.slice(0, 8)}`);
+    } catch (error) {
+      notify(`Deploy refused: ${errorText(error)}`);
+    }
+  }, { class: 'primary' });
+  const pauseOrResume = stack.paused ? 'resume' : 'pause';
+  const toggle = actionButton(stack.paused ? 'Resume' : 'Pause', pauseOrResume, async () => {
+    try {
+      await ctx.api.post<Stack>(`${base}/${pauseOrResume}`);
+      notify(stack.paused ? 'Resumed.' : 'Paused: pushes and timers wait; Deploy and rollback still run.');
+      reload();
+    } catch (error) {
+      notify(`Refused: ${errorText(error)}`);
+    }
+  });
+  return h('div', { class: 'actions' }, deploy, toggle);
+}
+
+export function showStackPage(ctx: PageContext, name: string): Page {
+  const sections: Array<{ dispose(): void }> = [];
+  let stream: { close(): void } | undefined;
+  let disposed = false;
+  fill(ctx.root, h('p', { class: 'muted' }, `Loading ${name}…`));
+  void (async () => {
+    try {
+      const [stack, description] = await Promise.all([ctx.api.get<Stack>(`/api/v1/stacks/${encodeURIComponent(name)}`), loadMachine(ctx.api)]);
+      if (disposed) return;
+      const page = buildPage(ctx, stack, createStatechart(description), sections);
+      stream = followEvents({
+        key: ctx.api.key, stack: stack.id, onEvent: page.onEvent,
+        onStatus: (status, reconnected) => {
+          ctx.setLive(status);
+          if (status === 'live') page.refreshState(reconnected);
+        },
+      });
+    } catch (error) {
+      fill(ctx.root, h('p', { class: 'error', 'data-role': 'stack-error' }, `Could not load ${name}: ${errorText(error)}`));
+    }
+  })();
+  return {
+    dispose() {
+      disposed = true;
+      stream?.close();
+      for (const section of sections) section.dispose();
+    },
+  };
+}
+
+function buildPage(ctx: PageContext, initial: Stack, chart: Statechart, sections: Array<{ dispose(): void }>) {
+  let stack = initial;
+  const stateBadge = h('span', { 'data-role': 'state' }, badge('state', stack.state));
+  const header = h('header', { class: 'stack-head', 'data-stack-page': stack.name, 'data-state': stack.state }, h('h1', {}, stack.name), stateBadge);
+  const note = h('p', { class: 'notice', 'data-role': 'action-result', hidden: true });
+  const notify = (text: string) => { note.hidden = false; note.textContent = text; };
+  const factsSlot = h('div', {}, facts(stack));
+  const actionsSlot = h('div', {});
+  const showState = (state: string) => {
+    header.setAttribute('data-state', state);
+    fill(stateBadge, badge('state', state));
+  };
+  const reloadStack = async () => {
+    try {
+      stack = await ctx.api.get<Stack>(`/api/v1/stacks/${encodeURIComponent(stack.id)}`);
+      fill(factsSlot, facts(stack));
+      fill(actionsSlot, actions(ctx, stack, notify, () => void reloadStack()));
+    } catch (error) {
+      notify(`Could not read the stack: ${errorText(error)}`);
+    }
+  };
+  fill(actionsSlot, actions(ctx, stack, notify, () => void reloadStack()));
+  const operator = canOperate(ctx.whoami);
+  const deployments = deploymentsSection(ctx.api, stack.id, operator, notify);
+  const timeline = timelineSection(ctx.api, stack.id);
+  const drift = driftSection(ctx.api, stack.id);
+  const preview: LiveSection | null = operator ? previewSection(ctx.api, stack.id) : null;
+  const containers = containersSection(ctx.api, stack.id);
+  sections.push(deployments, timeline, drift, containers, ...(preview ? [preview] : []));
+  let shownDrift = -1;
+  let transitionsSeen = 0;
+  fill(ctx.root,
+    h('div', { class: 'stack-top' }, header, actionsSlot), note, factsSlot,
+    h('section', { class: 'panel', 'data-section': 'statechart' }, h('h2', {}, 'State machine'), chart.element),
+    h('div', { class: 'columns' }, preview?.element ?? null, drift.element),
+    deployments.element, timeline.element, containers.element);
+
+  const onEvent = (event: StreamEvent) => {
+    if (event.kind === 'transition') {
+      transitionsSeen += 1;
+      chart.transition(event);
+      showState(event.to);
+      timeline.changed();
+      deployments.changed();
+      if (REST_STATES.has(event.to)) {
+        void reloadStack();
+        containers.changed();
+        drift.changed();
+        preview?.changed();
+      }
+    } else if (event.kind === 'deployment') {
+      deployments.step(event);
+    } else if (event.kind === 'drift' && event.drift_count !== shownDrift) {
+      shownDrift = event.drift_count;
+      drift.changed();
+    }
+  };
+  /** The state now (on connecting, and after a reconnect everything, since events were missed). */
+  const refreshState = async (everything: boolean) => {
+    const seen = transitionsSeen;
+    try {
+      const { state } = await ctx.api.get<{ state: string }>(`/api/v1/stacks/${encodeURIComponent(stack.id)}/state`);
+      // A transition that arrived meanwhile is newer than this answer.
+      if (seen === transitionsSeen) {
+        chart.setActive(state);
+        showState(state);
+      }
+    } catch (error) {
+      notify(`Could not read the state: ${errorText(error)}`);
+    }
+    if (everything) {
+      void reloadStack();
+      for (const section of [deployments, timeline, drift, containers, preview]) section?.changed();
+    }
+  };
+  return { onEvent, refreshState };
+}
