@@ -2,7 +2,8 @@
 # Makes sure a Docker engine answers before Accelero or its tests run.
 # Installs Debian's docker.io and starts dockerd only when no engine answers; says what it does.
 #   --test-env       also installs what the integration tests use (busybox-static, docker-registry,
-#                    apache2-utils, openssh-server, git) and builds the test images.
+#                    apache2-utils, openssh-server, git, and chromium with a font for the
+#                    dashboard's browser tests) and builds the test images.
 #   --sample-images  builds the busybox images the README's quick start deploys (offline).
 set -euo pipefail
 
@@ -55,7 +56,7 @@ if ! engine_answers; then
 fi
 
 if [ $want_test_env = 1 ]; then
-  apt_install busybox-static docker-registry apache2-utils openssh-server openssh-client git
+  apt_install busybox-static docker-registry apache2-utils openssh-server openssh-client git chromium fonts-dejavu-core
   bash "$here/build-test-images.sh"
 elif [ $want_sample_images = 1 ]; then
   apt_install busybox-static git

@@ -79,6 +79,12 @@ describe('Supervisor', () => {
     await until(() => supervisor.state('crashy')?.state === 'failed' && !supervisor.has('crashy'), 'crashy to be parked', 60_000);
     assert.match(supervisor.state('crashy')!.last_error!, /repeated crashes/);
     assert.equal(calls.filter((c) => c === 'crashy:fetch').length, MAX_RESTARTS + 1);
+    // What the dashboard's overview shows of it.
+    const figures = supervisor.figures();
+    assert.equal(figures.restarts, MAX_RESTARTS);
+    assert.deepEqual(figures.parked.map((p) => [p.stackId, p.stackName]), [['crashy', 'crashy']]);
+    assert.equal(figures.actors, 1);
+    assert.deepEqual(figures.deploySlots, { inUse: 0, limit: 2, waiting: 0 });
     supervisor.send('calm', { type: 'SYNC' });
     await until(() => calls.includes('calm:diff'), 'calm to keep working');
     supervisor.stop();

@@ -18,6 +18,8 @@ export interface TestApiOptions extends TestCoreOptions {
   webhookSecret?: string;
   /** The Docker check of /readyz; 'ok' unless a test says otherwise. */
   docker?: () => Promise<string>;
+  /** The built dashboard the app serves (default: dist/dashboard). */
+  dashboardDir?: string;
 }
 
 export interface TestApi {
@@ -44,6 +46,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     apiKeys: new ApiKeyStore(core.db), audit: new AuditStore(core.db), bootstrapKey: apiKey, webhookSecret: options.webhookSecret,
     stackWebhookSecret: (stack) => (stack.webhook_secret_sealed ? core.secrets.decrypt(stack.webhook_secret_sealed) : undefined),
     readiness: { database: () => core.db.health(), docker: options.docker ?? (async () => 'ok'), draining: () => draining },
+    dashboardDir: options.dashboardDir,
   });
   const server = createServer(app.callback());
   const url = await listen(server);

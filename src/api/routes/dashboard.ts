@@ -23,6 +23,8 @@ export function dashboardRoutes(dir: string): Router {
     });
     ctx.type = asset.type;
     ctx.etag = asset.etag;
+    // ctx.fresh compares the validators only for a 2xx answer.
+    ctx.status = 200;
     if (ctx.fresh) {
       ctx.status = 304;
       return;
