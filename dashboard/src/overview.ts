@@ -47,43 +47,70 @@ function supervisorPanel(figures: SupervisorFigures): HTMLElement {
   );
 }
 
-export function showOverview(ctx: PageContext): Page {
-  const rows = new Map<string, HTMLTableRowElement>();
-  const tbody = h('tbody');
-  const count = h('span', { class: 'muted', 'data-role': 'stack-count' });
-  const supervisor = h('section', { class: 'panel', 'data-section': 'supervisor' }, h('h2', {}, 'Supervisor'), h('p', { class: 'muted' }, 'loading…'));
-  const filter = h('input', { type: 'search', placeholder: 'filter by name', 'aria-label': 'filter stacks by name', class: 'filter' });
-  const message = h('p', { class: 'error', 'data-role': 'overview-error', hidden: true });
-  const table = h('table', { class: 'stacks' },
-    h('thead', {}, h('tr', {}, ...['Stack', 'State', 'Sync', 'Health', 'Commit', 'Last deployment', 'Error'].map((t) => h('th', {}, t)))), tbody);
-  fill(ctx.root, supervisor, h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', {}, 'Stacks '), count, filter), message, table));
+/** The stack table: one row per stack, filtered by name, each row replaced when its stack is read again. */
+class StackTable {
+  readonly tbody = h('tbody');
+  readonly count = h('span', { class: 'muted', 'data-role': 'stack-count' });
+  readonly filter = h('input', { type: 'search', placeholder: 'filter by name', 'aria-label': 'filter stacks by name', class: 'filter' });
+  private readonly rows = new Map<string, HTMLTableRowElement>();
 
-  const applyFilter = () => {
-    const wanted = filter.value.trim().toLowerCase();
-    for (const [, row] of rows) row.hidden = wanted !== '' && !row.dataset.stack!.toLowerCase().includes(wanted);
-  };
-  filter.addEventListener('input', applyFilter);
+  constructor() {
+    this.filter.addEventListener('input', () => this.applyFilter());
+  }
 
-  const showStacks = (stacks: Stack[]) => {
-    rows.clear();
-    fill(tbody, ...stacks.map((stack) => {
+  element(message: HTMLElement): HTMLElement {
+    const head = h('thead', {}, h('tr', {}, ...['Stack', 'State', 'Sync', 'Health', 'Commit', 'Last deployment', 'Error'].map((t) => h('th', {}, t))));
+    return h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', {}, 'Stacks '), this.count, this.filter), message,
+      h('table', { class: 'stacks' }, head, this.tbody));
+  }
+
+  show(stacks: Stack[]): void {
+    this.rows.clear();
+    fill(this.tbody, ...stacks.map((stack) => {
       const row = stackRow(stack);
-      rows.set(stack.id, row);
+      this.rows.set(stack.id, row);
       return row;
     }));
-    count.textContent = `${stacks.length}`;
-    applyFilter();
-  };
+    this.count.textContent = `${stacks.length}`;
+    this.applyFilter();
+  }
+
+  has(stackId: string): boolean {
+    return this.rows.has(stackId);
+  }
+
+  /** A transition: the row's state changes at once. */
+  moveTo(stackId: string, state: string): void {
+    const row = this.rows.get(stackId);
+    if (!row) return;
+    row.dataset.state = state;
+    fill(row.querySelector('[data-role="state"]')!, badge('state', state));
+  }
+
+  replace(stack: Stack): void {
+    const old = this.rows.get(stack.id);
+    if (!old) return;
+    const row = stackRow(stack);
+    row.hidden = old.hidden;
+    old.replaceWith(row);
+    this.rows.set(stack.id, row);
+  }
+
+  private applyFilter(): void {
+    const wanted = this.filter.value.trim().toLowerCase();
+    for (const row of this.rows.values()) row.hidden = wanted !== '' && !row.dataset.stack!.toLowerCase().includes(wanted);
+  }
+}
+
+/** What the overview reads, and reads again (debounced) when the events say it changed. */
+function overviewReads(ctx: PageContext, table: StackTable, supervisor: HTMLElement, message: HTMLElement) {
   const loadStacks = async () => {
     try {
-      const stacks = await ctx.api.get<Stack[]>('/api/v1/stacks');
+      table.show(await ctx.api.get<Stack[]>('/api/v1/stacks'));
       message.hidden = true;
-      showStacks(stacks);
-      return stacks;
     } catch (error) {
       message.hidden = false;
       message.textContent = `Could not load the stacks: ${errorText(error)}`;
-      return [];
     }
   };
   const loadSupervisor = async () => {
@@ -94,37 +121,36 @@ export function showOverview(ctx: PageContext): Page {
       supervisor.hidden = true;
     }
   };
-  const refreshSupervisor = debounce(() => void loadSupervisor(), 400);
-  const refreshList = debounce(() => void loadStacks(), 300);
-  const pendingRows = new Set<string>();
-  const refreshRows = debounce(() => {
-    for (const id of pendingRows) {
-      void ctx.api.get<Stack>(`/api/v1/stacks/${encodeURIComponent(id)}`).then((stack) => {
-        const old = rows.get(id);
-        if (!old) return;
-        const row = stackRow(stack);
-        row.hidden = old.hidden;
-        old.replaceWith(row);
-        rows.set(id, row);
-      }).catch(() => undefined);
-    }
-    pendingRows.clear();
+  const pending = new Set<string>();
+  const rows = debounce(() => {
+    for (const id of pending) void ctx.api.get<Stack>(`/api/v1/stacks/${encodeURIComponent(id)}`).then((s) => table.replace(s)).catch(() => undefined);
+    pending.clear();
   }, 250);
+  return {
+    loadAll: () => Promise.all([loadStacks(), loadSupervisor()]),
+    list: debounce(() => void loadStacks(), 300),
+    supervisor: debounce(() => void loadSupervisor(), 400),
+    row: (stackId: string) => { pending.add(stackId); rows(); },
+    cancel: () => { rows.cancel(); },
+  };
+}
+
+export function showOverview(ctx: PageContext): Page {
+  const table = new StackTable();
+  const supervisor = h('section', { class: 'panel', 'data-section': 'supervisor' }, h('h2', {}, 'Supervisor'), h('p', { class: 'muted' }, 'loading…'));
+  const message = h('p', { class: 'error', 'data-role': 'overview-error', hidden: true });
+  fill(ctx.root, supervisor, table.element(message));
+  const reads = overviewReads(ctx, table, supervisor, message);
 
   const onEvent = (event: StreamEvent) => {
     if (event.kind !== 'transition') return;
-    const row = rows.get(event.stack_id);
-    if (!row) {
-      refreshList();
+    if (!table.has(event.stack_id)) {
+      reads.list();
       return;
     }
-    row.dataset.state = event.to;
-    fill(row.querySelector('[data-role="state"]')!, badge('state', event.to));
-    if (REST_STATES.has(event.to) || event.to === 'deploying') {
-      pendingRows.add(event.stack_id);
-      refreshRows();
-    }
-    refreshSupervisor();
+    table.moveTo(event.stack_id, event.to);
+    if (REST_STATES.has(event.to) || event.to === 'deploying') reads.row(event.stack_id);
+    reads.supervisor();
   };
   // Subscribe first, then read: nothing that happens in between is missed.
   let loaded = false;
@@ -132,24 +158,18 @@ export function showOverview(ctx: PageContext): Page {
     key: ctx.api.key, ...options, onEvent,
     onStatus: (status, reconnected) => {
       ctx.setLive(status);
-      if (status === 'connecting') return;
-      if (!loaded) {
-        loaded = true;
-        void loadStacks();
-        void loadSupervisor();
-      } else if (reconnected) {
-        refreshList();
-        refreshSupervisor();
-      }
+      if (status === 'connecting' || (loaded && !reconnected)) return;
+      loaded = true;
+      void reads.loadAll();
     },
   });
   const streams = ctx.whoami.stacks === null ? [follow({})] : ctx.whoami.stacks.slice(0, MAX_STACK_STREAMS).map((stack) => follow({ stack }));
   return {
     dispose() {
       for (const stream of streams) stream.close();
-      refreshSupervisor.cancel();
-      refreshList.cancel();
-      refreshRows.cancel();
+      reads.list.cancel();
+      reads.supervisor.cancel();
+      reads.cancel();
     },
   };
 }

@@ -1,7 +1,7 @@
 // The API key of this browser session: from the `#key=` fragment (which never reaches the
 // server) or the login form, kept in sessionStorage until the tab is closed or the user logs out.
 
-const STORAGE_KEY = 'accelero.api-key';
+export const STORAGE_KEY = 'accelero.api-key';
 
 /** The key in a location fragment like `#key=acc_…` (other fragment parameters are ignored). */
 export function keyFromFragment(hash: string): string | null {

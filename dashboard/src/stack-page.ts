@@ -68,11 +68,15 @@ export function showStackPage(ctx: PageContext, name: string): Page {
       const [stack, description] = await Promise.all([ctx.api.get<Stack>(`/api/v1/stacks/${encodeURIComponent(name)}`), loadMachine(ctx.api)]);
       if (disposed) return;
       const page = buildPage(ctx, stack, createStatechart(description), sections);
+      let loaded = false;
       stream = followEvents({
         key: ctx.api.key, stack: stack.id, onEvent: page.onEvent,
         onStatus: (status, reconnected) => {
           ctx.setLive(status);
-          if (status === 'live') page.refreshState(reconnected);
+          // Subscribed first, read then: nothing that happens in between is missed.
+          if (status === 'connecting' || (loaded && !reconnected)) return;
+          loaded = true;
+          page.readAll();
         },
       });
     } catch (error) {
@@ -88,56 +92,81 @@ export function showStackPage(ctx: PageContext, name: string): Page {
   };
 }
 
-function buildPage(ctx: PageContext, initial: Stack, chart: Statechart, sections: Array<{ dispose(): void }>) {
-  let stack = initial;
-  const stateBadge = h('span', { 'data-role': 'state' }, badge('state', stack.state));
-  const header = h('header', { class: 'stack-head', 'data-stack-page': stack.name, 'data-state': stack.state }, h('h1', {}, stack.name), stateBadge);
-  const note = h('p', { class: 'notice', 'data-role': 'action-result', hidden: true });
-  const notify = (text: string) => { note.hidden = false; note.textContent = text; };
-  const factsSlot = h('div', {}, facts(stack));
-  const actionsSlot = h('div', {});
-  const showState = (state: string) => {
-    header.setAttribute('data-state', state);
-    fill(stateBadge, badge('state', state));
+/** The stack's name, state, facts and actions, and the line that answers an action. */
+class StackHeader {
+  private readonly stateBadge: HTMLElement;
+  private readonly head: HTMLElement;
+  private readonly note = h('p', { class: 'notice', 'data-role': 'action-result', hidden: true });
+  private readonly factsSlot = h('div', {});
+  private readonly actionsSlot = h('div', {});
+
+  constructor(private readonly ctx: PageContext, private stack: Stack) {
+    this.stateBadge = h('span', { 'data-role': 'state' }, badge('state', stack.state));
+    this.head = h('header', { class: 'stack-head', 'data-stack-page': stack.name, 'data-state': stack.state }, h('h1', {}, stack.name), this.stateBadge);
+    this.show();
+  }
+
+  elements(): HTMLElement[] {
+    return [h('div', { class: 'stack-top' }, this.head, this.actionsSlot), this.note, this.factsSlot];
+  }
+
+  readonly notify = (text: string) => {
+    this.note.hidden = false;
+    this.note.textContent = text;
   };
-  const reloadStack = async () => {
+
+  showState(state: string): void {
+    this.head.setAttribute('data-state', state);
+    fill(this.stateBadge, badge('state', state));
+  }
+
+  async reload(): Promise<void> {
     try {
-      stack = await ctx.api.get<Stack>(`/api/v1/stacks/${encodeURIComponent(stack.id)}`);
-      fill(factsSlot, facts(stack));
-      fill(actionsSlot, actions(ctx, stack, notify, () => void reloadStack()));
+      this.stack = await this.ctx.api.get<Stack>(`/api/v1/stacks/${encodeURIComponent(this.stack.id)}`);
+      this.show();
     } catch (error) {
-      notify(`Could not read the stack: ${errorText(error)}`);
+      this.notify(`Could not read the stack: ${errorText(error)}`);
     }
-  };
-  fill(actionsSlot, actions(ctx, stack, notify, () => void reloadStack()));
+  }
+
+  private show(): void {
+    fill(this.factsSlot, facts(this.stack));
+    fill(this.actionsSlot, actions(this.ctx, this.stack, this.notify, () => void this.reload()));
+  }
+}
+
+function buildSections(ctx: PageContext, stackId: string, notify: (text: string) => void) {
   const operator = canOperate(ctx.whoami);
-  const deployments = deploymentsSection(ctx.api, stack.id, operator, notify);
-  const timeline = timelineSection(ctx.api, stack.id);
-  const drift = driftSection(ctx.api, stack.id);
-  const preview: LiveSection | null = operator ? previewSection(ctx.api, stack.id) : null;
-  const containers = containersSection(ctx.api, stack.id);
-  sections.push(deployments, timeline, drift, containers, ...(preview ? [preview] : []));
-  let shownDrift = -1;
-  let transitionsSeen = 0;
-  fill(ctx.root,
-    h('div', { class: 'stack-top' }, header, actionsSlot), note, factsSlot,
+  return {
+    deployments: deploymentsSection(ctx.api, stackId, operator, notify),
+    timeline: timelineSection(ctx.api, stackId),
+    drift: driftSection(ctx.api, stackId),
+    preview: operator ? previewSection(ctx.api, stackId) : null,
+    containers: containersSection(ctx.api, stackId),
+  };
+}
+
+function buildPage(ctx: PageContext, stack: Stack, chart: Statechart, disposables: Array<{ dispose(): void }>) {
+  const header = new StackHeader(ctx, stack);
+  const { deployments, timeline, drift, preview, containers } = buildSections(ctx, stack.id, header.notify);
+  const all: LiveSection[] = [deployments, timeline, drift, containers, ...(preview ? [preview] : [])];
+  disposables.push(...all);
+  fill(ctx.root, ...header.elements(),
     h('section', { class: 'panel', 'data-section': 'statechart' }, h('h2', {}, 'State machine'), chart.element),
     h('div', { class: 'columns' }, preview?.element ?? null, drift.element),
     deployments.element, timeline.element, containers.element);
-
+  let shownDrift = -1;
+  let transitionsSeen = 0;
   const onEvent = (event: StreamEvent) => {
     if (event.kind === 'transition') {
       transitionsSeen += 1;
       chart.transition(event);
-      showState(event.to);
+      header.showState(event.to);
       timeline.changed();
       deployments.changed();
-      if (REST_STATES.has(event.to)) {
-        void reloadStack();
-        containers.changed();
-        drift.changed();
-        preview?.changed();
-      }
+      if (!REST_STATES.has(event.to)) return;
+      void header.reload();
+      for (const section of [containers, drift, preview]) section?.changed();
     } else if (event.kind === 'deployment') {
       deployments.step(event);
     } else if (event.kind === 'drift' && event.drift_count !== shownDrift) {
@@ -145,23 +174,21 @@ function buildPage(ctx: PageContext, initial: Stack, chart: Statechart, sections
       drift.changed();
     }
   };
-  /** The state now (on connecting, and after a reconnect everything, since events were missed). */
-  const refreshState = async (everything: boolean) => {
+  /** Everything the page shows, read now: once subscribed, and after a reconnect (events were missed). */
+  const readAll = async () => {
+    for (const section of all) void section.load();
     const seen = transitionsSeen;
     try {
       const { state } = await ctx.api.get<{ state: string }>(`/api/v1/stacks/${encodeURIComponent(stack.id)}/state`);
       // A transition that arrived meanwhile is newer than this answer.
       if (seen === transitionsSeen) {
         chart.setActive(state);
-        showState(state);
+        header.showState(state);
       }
     } catch (error) {
-      notify(`Could not read the state: ${errorText(error)}`);
+      header.notify(`Could not read the state: ${errorText(error)}`);
     }
-    if (everything) {
-      void reloadStack();
-      for (const section of [deployments, timeline, drift, containers, preview]) section?.changed();
-    }
+    await header.reload();
   };
-  return { onEvent, refreshState };
+  return { onEvent, readAll: () => void readAll() };
 }

@@ -1,6 +1,6 @@
 import { h, svg } from './dom.ts';
 import { clock } from './format.ts';
-import { layoutMachine, type EdgeLine, type NodeBox } from './statechart-layout.ts';
+import { layoutMachine, type ChartLayout, type EdgeLine, type NodeBox } from './statechart-layout.ts';
 import { describeLabel, MachineMap } from './statechart-match.ts';
 import type { Machine, MachineState } from './types.ts';
 
@@ -52,9 +52,7 @@ function drawEdge(edge: EdgeLine): SVGGElement {
   );
 }
 
-export function createStatechart(machine: Machine): Statechart {
-  const map = new MachineMap(machine);
-  const layout = layoutMachine(machine);
+function drawChart(machine: Machine, layout: ChartLayout) {
   const byPath = new Map(machine.states.map((s) => [s.path, s]));
   const nodes = new Map<string, SVGGElement>();
   const edges = new Map<string, SVGGElement>();
@@ -76,6 +74,13 @@ export function createStatechart(machine: Machine): Statechart {
     edgeLayer.append(group);
   }
   chart.append(nodeLayer, edgeLayer);
+  return { chart, nodes, edges, byPath };
+}
+
+export function createStatechart(machine: Machine): Statechart {
+  const map = new MachineMap(machine);
+  const layout = layoutMachine(machine);
+  const { chart, nodes, edges, byPath } = drawChart(machine, layout);
   const caption = h('p', { class: 'chart-caption', 'data-role': 'last-transition' }, 'Waiting for the first transition…');
   const element = h('div', { class: 'statechart-frame' }, h('div', { class: 'statechart-scroll' }, chart), caption);
 

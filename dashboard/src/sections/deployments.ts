@@ -11,6 +11,7 @@ const PAGE = 20;
 
 export interface DeploymentsSection {
   element: HTMLElement;
+  load(): Promise<void>;
   changed(): void;
   step(event: Extract<StreamEvent, { kind: 'deployment' }>): void;
   dispose(): void;
@@ -42,75 +43,92 @@ function detailsBlock(d: Deployment): HTMLElement {
     h('table', { class: 'compact' }, h('thead', {}, h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Service'), h('th', {}, 'Step'), h('th', {}, 'Message'))), steps));
 }
 
-export function deploymentsSection(api: Api, stackId: string, operator: boolean, notify: (text: string) => void): DeploymentsSection {
-  const list = h('div', { class: 'deployments' });
-  const open = new Map<string, HTMLElement>();
-  let limit = PAGE;
-  const more = h('button', { type: 'button', 'data-action': 'deployments-more', hidden: true }, 'Show more');
-  const base = `/api/v1/stacks/${encodeURIComponent(stackId)}`;
+/** Rolls back to `d` on the second click: the first one asks, naming the commit. */
+function rollbackButton(api: Api, base: string, d: Deployment, notify: (text: string) => void): HTMLButtonElement {
+  let armed = false;
+  const button = actionButton('Roll back to this', 'rollback', async () => {
+    if (!armed) {
+      armed = true;
+      button.textContent = `Confirm rollback to ${shortSha(d.git_commit)}`;
+      return;
+    }
+    try {
+      const answer = await api.post<{ deployment_id: string }>(`${base}/rollback`, { deployment_id: d.id });
+      notify(`Rollback to ${shortSha(d.git_commit)} accepted: deployment ${answer.deployment_id.slice(0, 8)}`);
+    } catch (error) {
+      notify(`Rollback refused: ${errorText(error)}`);
+    }
+    armed = false;
+    button.textContent = 'Roll back to this';
+  }, { 'data-deployment': d.id });
+  return button;
+}
 
-  const rollback = (d: Deployment) => {
-    let armed = false;
-    const button = actionButton('Roll back to this', 'rollback', async () => {
-      if (!armed) {
-        armed = true;
-        button.textContent = `Confirm rollback to ${shortSha(d.git_commit)}`;
-        return;
-      }
-      try {
-        const answer = await api.post<{ deployment_id: string }>(`${base}/rollback`, { deployment_id: d.id });
-        notify(`Rollback to ${shortSha(d.git_commit)} accepted: deployment ${answer.deployment_id.slice(0, 8)}`);
-      } catch (error) {
-        notify(`Rollback refused: ${errorText(error)}`);
-      }
-      armed = false;
-      button.textContent = 'Roll back to this';
-    }, { 'data-deployment': d.id });
-    return button;
-  };
+/** The opened deployments: their steps are shown, and kept open when the list is read again. */
+class OpenDetails {
+  private readonly open = new Map<string, HTMLElement>();
 
-  const toggle = async (d: Deployment, slot: HTMLElement) => {
-    if (open.has(d.id)) {
-      open.delete(d.id);
+  constructor(private readonly api: Api, private readonly base: string) {}
+
+  slotFor(id: string): HTMLElement {
+    const slot = h('div', { class: 'details-slot' });
+    if (this.open.has(id)) {
+      this.open.set(id, slot);
+      void this.show(id, slot);
+    }
+    return slot;
+  }
+
+  toggle(id: string, slot: HTMLElement): void {
+    if (this.open.delete(id)) {
       slot.replaceChildren();
       return;
     }
-    open.set(d.id, slot);
-    await showDetails(d.id, slot);
-  };
-  const showDetails = async (id: string, slot: HTMLElement) => {
+    this.open.set(id, slot);
+    void this.show(id, slot);
+  }
+
+  appendStep(event: Extract<StreamEvent, { kind: 'deployment' }>): void {
+    this.open.get(event.deployment_id)?.querySelector('[data-role="steps"]')?.append(stepRow(event));
+  }
+
+  private async show(id: string, slot: HTMLElement): Promise<void> {
     try {
-      fill(slot, detailsBlock(await api.get<Deployment>(`${base}/deployments/${encodeURIComponent(id)}`)));
+      fill(slot, detailsBlock(await this.api.get<Deployment>(`${this.base}/deployments/${encodeURIComponent(id)}`)));
     } catch (error) {
       fill(slot, h('p', { class: 'error' }, errorText(error)));
     }
-  };
+  }
+}
 
-  const card = (d: Deployment, newestCompleted: string | undefined) => {
-    const slot = h('div', { class: 'details-slot' });
-    if (open.has(d.id)) {
-      open.set(d.id, slot);
-      void showDetails(d.id, slot);
-    }
-    const canRollBack = operator && d.status === 'completed' && d.id !== newestCompleted && d.git_commit;
-    return h('article', { class: 'deployment', 'data-deployment': d.id, 'data-status': d.status },
-      h('div', { class: 'deployment-head' },
-        badge('deployment', d.status, { 'data-role': 'deployment-status' }),
-        h('span', { class: 'mono' }, shortSha(d.git_commit)),
-        h('span', {}, d.trigger),
-        h('span', { class: 'muted' }, `${when(d.started_at)} · ${duration(d.started_at, d.completed_at)}`),
-        h('span', { class: 'changes' }, changesText(d)),
-        h('span', { class: 'spacer' }),
-        h('button', { type: 'button', 'data-action': 'deployment-details', onclick: () => void toggle(d, slot) }, 'Steps'),
-        canRollBack ? rollback(d) : null),
-      errorBlock(d), slot);
-  };
+function card(d: Deployment, details: OpenDetails, rollback: HTMLElement | null): HTMLElement {
+  const slot = details.slotFor(d.id);
+  return h('article', { class: 'deployment', 'data-deployment': d.id, 'data-status': d.status },
+    h('div', { class: 'deployment-head' },
+      badge('deployment', d.status, { 'data-role': 'deployment-status' }),
+      h('span', { class: 'mono' }, shortSha(d.git_commit)),
+      h('span', {}, d.trigger),
+      h('span', { class: 'muted' }, `${when(d.started_at)} · ${duration(d.started_at, d.completed_at)}`),
+      h('span', { class: 'changes' }, changesText(d)),
+      h('span', { class: 'spacer' }),
+      h('button', { type: 'button', 'data-action': 'deployment-details', onclick: () => details.toggle(d.id, slot) }, 'Steps'),
+      rollback),
+    errorBlock(d), slot);
+}
 
+export function deploymentsSection(api: Api, stackId: string, operator: boolean, notify: (text: string) => void): DeploymentsSection {
+  const list = h('div', { class: 'deployments' }, h('p', { class: 'muted' }, 'loading…'));
+  const base = `/api/v1/stacks/${encodeURIComponent(stackId)}`;
+  const details = new OpenDetails(api, base);
+  let limit = PAGE;
+  const more = h('button', { type: 'button', 'data-action': 'deployments-more', hidden: true }, 'Show more');
   const load = async () => {
     try {
       const deployments = await api.get<Deployment[]>(`${base}/deployments?limit=${limit}`);
-      const newestCompleted = deployments.find((d) => d.status === 'completed')?.id;
-      fill(list, ...deployments.map((d) => card(d, newestCompleted)));
+      // The newest completed deployment is what runs: the ones before it can be rolled back to.
+      const current = deployments.find((d) => d.status === 'completed')?.id;
+      const canRollBack = (d: Deployment) => operator && d.status === 'completed' && d.id !== current && Boolean(d.git_commit);
+      fill(list, ...deployments.map((d) => card(d, details, canRollBack(d) ? rollbackButton(api, base, d, notify) : null)));
       if (deployments.length === 0) fill(list, h('p', { class: 'muted' }, 'No deployments yet.'));
       more.hidden = deployments.length < limit;
     } catch (error) {
@@ -122,12 +140,12 @@ export function deploymentsSection(api: Api, stackId: string, operator: boolean,
     void load();
   });
   const changed = debounce(() => void load(), 300);
-  void load();
   return {
     element: h('section', { class: 'panel', 'data-section': 'deployments' }, h('h2', {}, 'Deployments'), list, more),
+    load,
     changed,
     step(event) {
-      open.get(event.deployment_id)?.querySelector('[data-role="steps"]')?.append(stepRow(event));
+      details.appendStep(event);
       changed();
     },
     dispose: changed.cancel,

@@ -8,6 +8,7 @@ import type { Container, Drift, Preview } from '../types.ts';
 
 export interface LiveSection {
   element: HTMLElement;
+  load(): Promise<void>;
   changed(): void;
   dispose(): void;
 }
@@ -28,8 +29,8 @@ function liveSection(name: string, title: string, render: () => Promise<Array<No
   };
   const changed = debounce(() => void load(), 500);
   const again = actionButton('Check again', `${name}-refresh`, load);
-  void load();
   return {
+    load,
     element: h('section', { class: 'panel', 'data-section': name }, h('div', { class: 'panel-head' }, h('h2', {}, title), h('span', { class: 'spacer' }), ...extra, again), body),
     changed,
     dispose: changed.cancel,

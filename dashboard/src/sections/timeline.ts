@@ -10,6 +10,8 @@ const PAGE = 25;
 
 export interface TimelineSection {
   element: HTMLElement;
+  /** Reads the page shown now. */
+  load(): Promise<void>;
   /** A transition arrived: the first page is read again (debounced). */
   changed(): void;
   dispose(): void;
@@ -57,6 +59,5 @@ export function timelineSection(api: Api, stackId: string): TimelineSection {
   const element = h('section', { class: 'panel', 'data-section': 'timeline' },
     h('div', { class: 'panel-head' }, h('h2', {}, 'Transitions'), status, h('span', { class: 'spacer' }), newer, older),
     h('table', { class: 'timeline' }, h('thead', {}, h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'State'), h('th', {}, 'Event'), h('th', {}, 'Deployment'))), tbody));
-  void load();
-  return { element, changed: reloadFirst, dispose: reloadFirst.cancel };
+  return { element, load, changed: reloadFirst, dispose: reloadFirst.cancel };
 }
