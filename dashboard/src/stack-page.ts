@@ -45,11 +45,14 @@ function actions(ctx: PageContext, stack: Stack, notify: (text: string) => void,
       notify(`Deploy refused: ${errorText(error)}`);
     }
   }, { class: 'primary' });
-  const pauseOrResume = stack.paused ? 'resume' : 'pause';
-  const toggle = actionButton(stack.paused ? 'Resume' : 'Pause', pauseOrResume, async () => {
+  // The live state says `paused` as soon as the stack rests there (after a rollback pins it, say);
+  // the stored flag follows a moment later.
+  const paused = stack.paused || stack.state === 'paused';
+  const pauseOrResume = paused ? 'resume' : 'pause';
+  const toggle = actionButton(paused ? 'Resume' : 'Pause', pauseOrResume, async () => {
     try {
       await ctx.api.post<Stack>(`${base}/${pauseOrResume}`);
-      notify(stack.paused ? 'Resumed.' : 'Paused: pushes and timers wait; Deploy and rollback still run.');
+      notify(paused ? 'Resumed.' : 'Paused: pushes and timers wait; Deploy and rollback still run.');
       reload();
     } catch (error) {
       notify(`Refused: ${errorText(error)}`);

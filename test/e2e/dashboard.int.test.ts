@@ -136,6 +136,9 @@ describe('the dashboard in a real browser', () => {
     const states = await highlighted();
     assert.ok(states.includes('rolling_back'), `rolling_back was highlighted: ${states.join(' → ')}`);
     assert.deepEqual(states.slice(-2), ['rolling_back', 'idle']);
+    // Opened, the deployment shows every step of the rollout and the restore.
+    await page.click('article.deployment[data-status="rolled_back"] [data-action="deployment-details"]');
+    await page.waitForSelector('article.deployment[data-status="rolled_back"] [data-role="steps"] tr');
     await screenshot(page, 'stack-rolled-back');
     // The rolled-back deployment's error is the API's.
     const { body } = await request('GET', `/api/v1/stacks/${stack}/deployments`);
@@ -159,6 +162,35 @@ describe('the dashboard in a real browser', () => {
     }
     assert.equal(await page.locator('[data-section="preview"]').count(), 0);
     await screenshot(page, 'stack-as-viewer');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('an operator rolls back to an earlier deployment; the stack stays pinned until Resume', async () => {
+    const { page, problems } = await openPage(`${daemon.url}/#key=${key}`);
+    await openStackPage(page);
+    // A third release, deployed: the first one is now an earlier completed deployment.
+    await repo.commit({ 'docker-compose.yaml': service('    environment:\n      RELEASE: "3"\n') }, 'a third release');
+    await eventually(async () => (await request('POST', `/api/v1/stacks/${stack}/preview`)).body.has_changes, 'the third commit to be seen');
+    await page.click('[data-action="deploy"]');
+    await page.waitForFunction(() => document.querySelectorAll('article.deployment[data-status="completed"]').length === 2, undefined, { timeout: 120_000 });
+    const first = (await request('GET', `/api/v1/stacks/${stack}/deployments`)).body.filter((d: { status: string }) => d.status === 'completed').at(-1);
+    const button = page.locator(`[data-action="rollback"][data-deployment="${first.id}"]`);
+    await button.click();
+    assert.match(await button.textContent() ?? '', /Confirm rollback to/);
+    await button.click();
+    await page.waitForSelector('[data-role="action-result"] >> text=Rollback to');
+    const rolledBack = await eventually(async () => {
+      const [newest] = (await request('GET', `/api/v1/stacks/${stack}/deployments`)).body;
+      return newest.trigger === 'rollback' && newest.status === 'completed' ? newest : undefined;
+    }, 'the rollback to complete');
+    assert.equal(rolledBack.git_commit, first.git_commit);
+    // Pinned: the page offers Resume, and Resume lets the stack follow git again.
+    await page.waitForSelector('[data-action="resume"]');
+    await page.waitForSelector(`article.deployment[data-deployment="${rolledBack.id}"][data-status="completed"]`);
+    await page.click('[data-action="resume"]');
+    await page.waitForSelector('[data-action="pause"]');
+    assert.equal((await request('GET', `/api/v1/stacks/${stack}`)).body.paused, false);
     assert.deepEqual(problems, []);
     await page.close();
   });
