@@ -69,6 +69,12 @@ describe('the dashboard in a real browser', () => {
     return { page, problems };
   }
 
+  /** Ends a test's page: it must have had no page error, console error or CSP violation. */
+  async function closeWithoutProblems(page: Page, problems: string[]): Promise<void> {
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+
   async function openStackPage(page: Page): Promise<void> {
     await page.click(`tr[data-stack="${stack}"] a`);
     await page.waitForSelector(`[data-stack-page="${stack}"]`);
@@ -89,8 +95,7 @@ describe('the dashboard in a real browser', () => {
     await page.waitForSelector('[data-figure="deploy-slots"]');
     assert.equal(await page.textContent('[data-figure="deploy-slots"] .figure-value'), '0 / 4');
     await screenshot(page, 'overview');
-    assert.deepEqual(problems, []);
-    await page.close();
+    await closeWithoutProblems(page, problems);
   });
 
   test('deploy: the highlighted state goes through fetching, diffing, deploying, verifying and back to idle', async () => {
@@ -115,8 +120,7 @@ describe('the dashboard in a real browser', () => {
     await page.waitForSelector('[data-section="containers"] tr[data-container] >> text=running');
     await page.waitForSelector('[data-section="timeline"] tr[data-to="verifying"]');
     await screenshot(page, 'stack-after-deploy');
-    assert.deepEqual(problems, []);
-    await page.close();
+    await closeWithoutProblems(page, problems);
   });
 
   test('a release that fails verification shows rolling_back and the failed deployment\'s error', async () => {
@@ -144,8 +148,7 @@ describe('the dashboard in a real browser', () => {
     const { body } = await request('GET', `/api/v1/stacks/${stack}/deployments`);
     assert.equal(body[0].status, 'rolled_back');
     assert.ok((await failed.textContent())!.length > 0 && body[0].error_message.startsWith((await failed.textContent())!));
-    assert.deepEqual(problems, []);
-    await page.close();
+    await closeWithoutProblems(page, problems);
   });
 
   test('a viewer key sees the stack, its chart and deployments, and no operator action', async () => {
@@ -162,8 +165,7 @@ describe('the dashboard in a real browser', () => {
     }
     assert.equal(await page.locator('[data-section="preview"]').count(), 0);
     await screenshot(page, 'stack-as-viewer');
-    assert.deepEqual(problems, []);
-    await page.close();
+    await closeWithoutProblems(page, problems);
   });
 
   test('an operator rolls back to an earlier deployment; the stack stays pinned until Resume', async () => {
@@ -191,8 +193,7 @@ describe('the dashboard in a real browser', () => {
     await page.click('[data-action="resume"]');
     await page.waitForSelector('[data-action="pause"]');
     assert.equal((await request('GET', `/api/v1/stacks/${stack}`)).body.paused, false);
-    assert.deepEqual(problems, []);
-    await page.close();
+    await closeWithoutProblems(page, problems);
   });
 
   test('the login form takes a key and refuses a wrong one', async () => {
