@@ -8,11 +8,13 @@ import type { StackRecord } from '../../persistence/entities/records.ts';
 import type { Logger } from '../logger.ts';
 import { auditTrail } from './audit.ts';
 import { ApiKeyAuthenticator } from './auth/api-keys.ts';
-import { authenticate } from './auth/authenticate.ts';
+import { identifyCaller } from './auth/authenticate.ts';
+import { FailedAuthLimiter, type FailedAuthLimits } from './auth/failed-auth-limiter.ts';
 import { isReadMethod } from './auth/roles.ts';
 import { errorHandler } from './error-handler.ts';
 import { DrainingError } from './errors.ts';
 import { requestContext } from './request-context.ts';
+import { securityHeaders } from './security-headers.ts';
 import { apiKeyRoutes } from './routes/apikeys.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
@@ -43,6 +45,8 @@ export interface ApiDeps extends StackRouteDeps {
   stackWebhookSecret?(stack: StackRecord): string | undefined;
   readiness: ReadinessCheck;
   logger: Logger;
+  /** Wrong keys an address may send before it gets 429 (default: 10 a minute). */
+  failedAuthLimits?: FailedAuthLimits;
 }
 
 /** Request bodies are capped at 1 MiB (docs/api.md); beyond that the answer is 413. */
@@ -59,7 +63,7 @@ export function apiRouters(deps: ApiDeps, authenticator: ApiKeyAuthenticator): {
     json: [
       healthRoutes(deps.readiness), metricsRoutes(), openApiRoutes((): Router[] => [...routers.raw, ...routers.json]),
       stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps),
-      apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit }),
+      apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit, stacks: deps.stacks }),
     ],
   };
   return routers;
@@ -71,11 +75,12 @@ export function createApp(deps: ApiDeps): Koa {
   app.silent = true;
   const authenticator = new ApiKeyAuthenticator(deps.bootstrapKey, deps.apiKeys);
   const routers = apiRouters(deps, authenticator);
+  app.use(securityHeaders());
   app.use(requestContext(deps.logger));
   app.use(auditTrail(deps.audit, deps.logger));
   app.use(errorHandler(deps.logger));
   app.use(refuseWorkWhileDraining(deps.readiness));
-  app.use(authenticate(authenticator, deps.stacks));
+  app.use(identifyCaller(authenticator, deps.stacks, new FailedAuthLimiter(deps.failedAuthLimits)));
   for (const router of routers.raw) app.use(router.routes()).use(router.allowedMethods());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
   for (const router of routers.json) app.use(router.routes()).use(router.allowedMethods());

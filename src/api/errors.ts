@@ -43,3 +43,10 @@ export class DrainingError extends AcceleroError {
     super('Accelero is shutting down and accepts no new work', 'draining', 503);
   }
 }
+
+/** Too many failed authentications from one address; `retryAfterSeconds` goes into Retry-After. */
+export class TooManyAttemptsError extends AcceleroError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many failed authentications from this address; try again in ${retryAfterSeconds} s`, 'too_many_attempts', 429);
+  }
+}

@@ -43,7 +43,7 @@ export const responseSchemas = {
     created_at: time, last_used_at: time.nullable(), key: z.string().describe('acc_ + 64 hex; shown only in this answer'), message: z.string(),
   }),
   AuditEntry: z.object({
-    id: z.number().int(), at: time, actor: z.string(), action: z.string(), target: nullableText,
+    id: z.number().int(), at: time, actor: z.string(), action: z.string(), target: nullableText, stack_id: nullableText,
     outcome: z.enum(['success', 'denied', 'rejected', 'error']), detail: nullableText,
   }),
   WebhookAccepted: z.object({

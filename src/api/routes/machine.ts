@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { route } from './route.ts';
 import { z } from 'zod';
 import { describeMachine, toMermaid } from '../../../machines/describe-machine.ts';
 import { stackMachine } from '../../../machines/stack.machine.ts';
@@ -10,7 +11,7 @@ export function machineRoutes(): Router {
   const router = new Router();
   const description = describeMachine(stackMachine);
   const mermaid = toMermaid(description);
-  router.get('/api/v1/machine', (ctx) => {
+  route(router, 'GET /api/v1/machine', (ctx) => {
     const { format } = formatQuery.parse(ctx.query);
     if (format === 'mermaid') {
       ctx.type = 'text/plain';

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { route } from './route.ts';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { StackCommands } from '../../../actors/stack-commands.ts';
@@ -53,9 +54,9 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
     ctx.body = { status: 'accepted', stack_id: stack.id, deployment_id: deploymentId, message: `deploy of ${stack.name} queued` };
   };
 
-  router.post('/webhook', countRejections('legacy', legacy));
-  router.post('/api/v1/webhook', countRejections('legacy', legacy));
-  router.post('/api/v1/webhooks/:provider', async (ctx) => {
+  route(router, 'POST /webhook', countRejections('legacy', legacy));
+  route(router, 'POST /api/v1/webhook', countRejections('legacy', legacy));
+  route(router, 'POST /api/v1/webhooks/{provider}', async (ctx) => {
     const provider = webhookProvider(ctx.params.provider!);
     if (!provider) throw new NotFoundError(`unknown webhook provider "${ctx.params.provider!.slice(0, 50)}": use github, gitlab, gitea, bitbucket or generic`);
     await countRejections(provider.name, (c) => providerWebhook(c, provider, deps, effectiveSecret))(ctx);
