@@ -5,6 +5,7 @@ import { EventBus } from '../actors/event-bus.ts';
 import { HistoryPruner } from '../actors/history-pruner.ts';
 import { planRecovery, recoveryOf } from '../actors/recovery.ts';
 import { StackCommands } from '../actors/stack-commands.ts';
+import { StackCredentialCommands } from '../actors/stack-credentials.ts';
 import { StackRemoval } from '../actors/stack-removal.ts';
 import { StackSteps } from '../actors/stack-steps.ts';
 import { StackInspector } from '../actors/stack-inspector.ts';
@@ -21,6 +22,7 @@ import { SnapshotStore } from '../persistence/snapshot-store.ts';
 import { StackStore } from '../persistence/stack-store.ts';
 import { DriftStore } from '../persistence/drift-store.ts';
 import { TransitionStore } from '../persistence/transition-store.ts';
+import { openStackRegistryStore, openStackSecretStore } from '../persistence/stack-keyed-store.ts';
 import { createApp } from './api/app.ts';
 import { loadOrCreateApiKey } from './api-key-file.ts';
 import { composeLoader } from './compose/index.ts';
@@ -34,6 +36,7 @@ import { createGitSource, type AcceleroGitSource } from './git/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { recordDeploySlotsInUse, recordDeploymentFinished } from './metrics.ts';
 import { createSecretBox, type SecretBox } from './secrets/index.ts';
+import { DeployPolicy, type PolicySettings } from './policy/index.ts';
 
 // The composition root: the only place that builds singletons. Everything else receives its
 // collaborators, so tests can build the same graph around a temp directory.
@@ -70,7 +73,10 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
   const secrets = createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
   const engine = createDockerEngine(createDockerClient(config), logger.child({ component: 'docker' }));
   const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }), commandTimeoutMs: config.gitTimeoutMs });
-  const core = buildCore({ stores, history, git, compose: composeLoader, engine, secrets, logger, maxConcurrentDeploys: config.maxConcurrentDeploys });
+  const core = buildCore({
+    stores, history, git, compose: composeLoader, engine, secrets, logger, maxConcurrentDeploys: config.maxConcurrentDeploys,
+    passEnv: passedEnvironment(config.passEnv), policy: policySettings(config),
+  });
   // A failed stack retries as soon as the engine answers again, not at the end of its backoff.
   const availability = new EngineAvailability(() => engine.ping(), config.dockerDescription, logger, {
     onBack: () => core.supervisor.broadcast({ type: 'RETRY' }),
@@ -116,6 +122,19 @@ function openDatabaseWaiting(config: AcceleroConfig, logger: Logger, front: Fron
   return openDatabaseWhenPossible(config.databasePath, { logger: outages }, { logger: outages, signal });
 }
 
+/** The values of the variables ACCELERO_PASS_ENV names (unset ones are left out). */
+function passedEnvironment(names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
+}
+
+function policySettings(config: AcceleroConfig): PolicySettings {
+  return {
+    dataDir: config.dataDir, stacksDataDir: config.stacksDataDir, allowedHostPaths: config.allowedHostPaths,
+    dockerSocket: 'socketPath' in config.docker ? config.docker.socketPath : undefined,
+    allow: config.policy.allow, allowByStack: config.policy.allowByStack,
+  };
+}
+
 export function openStores(db: Database) {
   return {
     stacks: new StackStore(db),
@@ -126,6 +145,8 @@ export function openStores(db: Database) {
     snapshots: new SnapshotStore(db),
     transitions: new TransitionStore(db),
     drift: new DriftStore(db),
+    stackSecrets: openStackSecretStore(db),
+    stackRegistries: openStackRegistryStore(db),
   };
 }
 
@@ -141,19 +162,23 @@ export interface CoreParts {
   secrets: SecretBox;
   logger: Logger;
   maxConcurrentDeploys: number;
-  /** The environment `${VAR}` sees besides `.env` (default: the process environment). */
-  environment?: Record<string, string | undefined>;
+  /** The daemon variables compose files may see (ACCELERO_PASS_ENV), with their values. */
+  passEnv: Record<string, string>;
+  /** What the deploy policy knows of the host and which exceptions the operator allowed. */
+  policy: PolicySettings;
   /** How long a DELETE waits for a running deploy to reach a safe point. */
   deleteWaitMs?: number;
 }
 
 /** The stack actors and what drives them (commands, removal, read-only views), around the stores. */
 export function buildCore(parts: CoreParts) {
-  const { stores, history, git, compose, engine, secrets, logger, environment } = parts;
-  const { stacks, deployments, transitions, drift } = stores;
+  const { stores, history, git, compose, engine, secrets, logger, passEnv } = parts;
+  const { stacks, deployments, transitions, drift, stackSecrets, stackRegistries } = stores;
   const bus = new EventBus();
-  const steps = new StackSteps({ ...stores, git, compose, engine, secrets, bus, logger, environment });
-  const inspector = new StackInspector({ git, compose, engine, secrets, drift, deployments, environment });
+  const policy = new DeployPolicy(parts.policy, engine);
+  const stackConfig = { secrets, stackSecrets, stackRegistries, passEnv, policy };
+  const steps = new StackSteps({ ...stores, ...stackConfig, git, compose, engine, bus, logger });
+  const inspector = new StackInspector({ ...stackConfig, git, compose, engine, drift, deployments });
   const recorder = new TransitionRecorder(transitions, stacks, bus, logger, (stackId) => history.noteTransition(stackId));
   const supervisor = new Supervisor({
     steps, recorder, logger, slots: new DeploySlots(parts.maxConcurrentDeploys, recordDeploySlotsInUse),
@@ -171,7 +196,8 @@ export function buildCore(parts: CoreParts) {
     },
   });
   const commands = new StackCommands({ stacks, deployments, supervisor, secrets, logger, removal, deleteWaitMs: parts.deleteWaitMs });
-  return { bus, steps, inspector, supervisor, commands, removal };
+  const credentials = new StackCredentialCommands({ stacks, stackSecrets, stackRegistries, secrets, supervisor });
+  return { bus, steps, inspector, supervisor, commands, removal, credentials };
 }
 
 /** Stops taking requests, lets in-flight deploys reach a safe point, then stops the actors. */

@@ -27,11 +27,14 @@ import { driftRoutes } from './routes/drift.ts';
 import { eventRoutes } from './routes/events.ts';
 import { machineRoutes } from './routes/machine.ts';
 import { rollbackRoutes } from './routes/rollback.ts';
+import { stackCredentialRoutes } from './routes/stack-credentials.ts';
+import type { StackCredentialCommands } from '../../actors/stack-credentials.ts';
 import { DeliveryLog } from './webhooks/replay.ts';
 import type { EventBus } from '../../actors/event-bus.ts';
 import type { StackInspector } from '../../actors/stack-inspector.ts';
 
 export interface ApiDeps extends StackRouteDeps {
+  credentials: StackCredentialCommands;
   deployments: DeploymentStore;
   inspector: StackInspector;
   bus: EventBus;
@@ -62,7 +65,7 @@ export function apiRouters(deps: ApiDeps, authenticator: ApiKeyAuthenticator): {
     raw: [webhooks],
     json: [
       healthRoutes(deps.readiness), metricsRoutes(), openApiRoutes((): Router[] => [...routers.raw, ...routers.json]),
-      stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps),
+      stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps), stackCredentialRoutes(deps),
       apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit, stacks: deps.stacks }),
     ],
   };

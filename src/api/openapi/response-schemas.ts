@@ -19,7 +19,15 @@ export const responseSchemas = {
     docker_registry: nullableText, docker_username: nullableText, has_repo_token: z.boolean(),
     has_repo_ssh_key: z.boolean(), has_docker_password: z.boolean(), has_webhook_secret: z.boolean(),
     repo_ssh_known_hosts: z.string().nullable(), repo_ssh_strict_host_key_checking: z.boolean().nullable(),
+    variables: z.record(z.string(), z.string()).describe('plain variables ${VAR} sees (secrets are under …/secrets)'),
+    policy: z.object({ allow: z.array(z.string()) }).describe('deploy-policy rules an admin allowed this stack'),
+    dropped_credentials: z.array(z.string()).optional().describe('PUT only: credentials dropped because repo_url or docker_registry now names another host'),
+    message: z.string().optional(),
   }),
+  StackSecret: z.object({ name: z.string(), stack_id: z.string(), created_at: time, updated_at: time }),
+  SecretStored: z.object({ name: z.string(), created: z.boolean() }),
+  StackRegistry: z.object({ server: z.string(), username: z.string(), created_at: time, updated_at: time }),
+  RegistryStored: z.object({ server: z.string(), username: z.string(), created: z.boolean() }),
   Deployment: z.object({
     id: z.string(), stack_id: z.string(), stack_name: z.string(),
     status: z.enum(['pending', 'in_progress', 'completed', 'failed', 'rolled_back', 'interrupted', 'skipped']),
@@ -61,6 +69,8 @@ export const responseSchemas = {
       service_name: z.string(), action: z.enum(['create', 'recreate', 'start', 'remove', 'none']), reason: z.string(),
       expected: z.unknown(), actual: z.unknown(), order: z.string(),
     }).loose()),
+    policy_violations: z.array(z.object({ service_name: z.string().nullable(), field: z.string(), rule: z.string(), message: z.string() }))
+      .describe('what the deploy policy denies: a deploy of this commit fails with these, changing nothing'),
   }),
   Container: z.object({
     id: z.string(), name: z.string(), image: z.string(), service: z.string(), replica: z.number().int(), state: z.string(),

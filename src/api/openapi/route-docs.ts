@@ -7,7 +7,7 @@ import { rollbackBody } from '../routes/rollback.ts';
 import { legacyWebhookSchema } from '../routes/webhooks.ts';
 import { createApiKeySchema } from '../auth/api-key-schema.ts';
 import type { Role } from '../auth/roles.ts';
-import { createStackSchema, updateStackSchema } from '../stack-schema.ts';
+import { createStackSchema, registryBodySchema, secretBodySchema, updateStackSchema } from '../stack-schema.ts';
 import { genericPushSchema } from '../webhooks/generic.ts';
 import type { ResponseSchemaName } from './response-schemas.ts';
 
@@ -67,6 +67,12 @@ export const routeDocs = {
   'POST /api/v1/stacks/{id}/preview': { summary: 'What a deploy would do, without doing it', ...stacks, ...operator, answers: { 200: ['planned actions', 'Preview'], ...notFound, 422: e('the compose file cannot be loaded'), 502: e('Docker or git did not answer') } },
   'GET /api/v1/stacks/{id}/containers': { summary: "The stack's containers, found by label", ...stacks, ...viewer, answers: { 200: ['containers', 'Container[]'], ...notFound, 502: e('Docker did not answer') } },
   'POST /api/v1/stacks/{id}/rollback': { summary: 'Redeploy an earlier deployment (default: the last completed one), then pin the stack', ...stacks, ...operator, body: rollbackBody, answers: { 202: ['rollback queued', 'RollbackAccepted'], ...invalid, 404: e('no such stack or deployment'), 409: e('nothing to roll back to') } },
+  'POST /api/v1/stacks/{id}/secrets': { summary: 'Store or rotate a secret that ${VAR} sees (write-only, sealed)', ...stacks, ...operator, body: secretBodySchema, answers: { 200: ['rotated', 'SecretStored'], 201: ['created', 'SecretStored'], ...invalid, ...notFound } },
+  'GET /api/v1/stacks/{id}/secrets': { summary: "The names of the stack's secrets (never their values)", ...stacks, ...viewer, answers: { 200: ['secrets', 'StackSecret[]'], ...notFound } },
+  'DELETE /api/v1/stacks/{id}/secrets/{name}': { summary: 'Delete a secret', ...stacks, ...operator, answers: { 204: ['deleted'], 404: e('no such stack or secret') } },
+  'POST /api/v1/stacks/{id}/registries': { summary: 'Store or replace the credentials of one registry (sent only to that registry)', ...stacks, ...operator, body: registryBodySchema, answers: { 200: ['replaced', 'RegistryStored'], 201: ['created', 'RegistryStored'], ...invalid, ...notFound } },
+  'GET /api/v1/stacks/{id}/registries': { summary: "The stack's registries and user names (never passwords)", ...stacks, ...viewer, answers: { 200: ['registries', 'StackRegistry[]'], ...notFound } },
+  'DELETE /api/v1/stacks/{id}/registries/{server}': { summary: "Delete a registry's credentials", ...stacks, ...operator, answers: { 204: ['deleted'], 404: e('no such stack or registry') } },
   'GET /api/v1/machine': { summary: 'The stack state machine, as JSON or a mermaid stateDiagram-v2', tag: 'meta', ...viewer, filtersByGrant: true, query: formatQuery, answers: { 200: ['the machine', 'MachineDescription'], ...invalid } },
   'GET /api/v1/events': { summary: 'Server-Sent Events: transitions, deployment progress, drift (a limited key sees only its stacks)', tag: 'events', ...viewer, filtersByGrant: true, query: eventsQuery, answers: { 200: ['text/event-stream', 'text'], ...invalid, ...notFound } },
   'POST /api/v1/apikeys': { summary: 'Create an API key (shown once)', tag: 'auth', ...admin, body: createApiKeySchema, answers: { 201: ['created; `key` is shown only here', 'CreatedApiKey'], ...invalid, 409: e('name taken') } },

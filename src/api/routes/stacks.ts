@@ -9,6 +9,7 @@ import { canAccessStack } from '../auth/roles.ts';
 import { presentStack } from '../presenters.ts';
 import { deleteStackQuery, limitQuery } from './query-schemas.ts';
 import { createStackSchema, updateStackSchema } from '../stack-schema.ts';
+import { requireAdminFor } from '../stack-privileges.ts';
 
 export interface StackRouteDeps {
   commands: StackCommands;
@@ -24,8 +25,11 @@ export function stackRoutes(deps: StackRouteDeps): Router {
   route(router, 'POST /api/v1/stacks', async (ctx) => {
     const input = createStackSchema.parse(ctx.request.body ?? {});
     ctx.state.auditTarget = input.name;
+    requireAdminFor(ctx, input);
+    const stack = await deps.commands.create(input);
+    ctx.state.auditStackId = stack.id;
     ctx.status = 201;
-    ctx.body = present(await deps.commands.create(input));
+    ctx.body = present(stack);
   });
 
   route(router, 'GET /api/v1/stacks', async (ctx) => {
@@ -39,7 +43,13 @@ export function stackRoutes(deps: StackRouteDeps): Router {
 
   route(router, 'PUT /api/v1/stacks/{id}', async (ctx) => {
     const input = updateStackSchema.parse(ctx.request.body ?? {});
-    ctx.body = present(await deps.commands.update(ctx.params.id!, input));
+    requireAdminFor(ctx, input);
+    const { stack, droppedCredentials } = await deps.commands.update(ctx.params.id!, input);
+    ctx.body = droppedCredentials.length === 0 ? present(stack) : {
+      ...present(stack),
+      dropped_credentials: droppedCredentials,
+      message: `${droppedCredentials.join(', ')} dropped: they were given for another host; send them again with the new setting`,
+    };
   });
 
   route(router, 'DELETE /api/v1/stacks/{id}', async (ctx) => {
