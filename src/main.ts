@@ -23,6 +23,7 @@ import { StackStore } from '../persistence/stack-store.ts';
 import { DriftStore } from '../persistence/drift-store.ts';
 import { TransitionStore } from '../persistence/transition-store.ts';
 import { openStackRegistryStore, openStackSecretStore } from '../persistence/stack-keyed-store.ts';
+import { WebhookDeliveryStore } from '../persistence/webhook-delivery-store.ts';
 import { createApp } from './api/app.ts';
 import { loadOrCreateApiKey } from './api-key-file.ts';
 import { composeLoader } from './compose/index.ts';
@@ -147,6 +148,7 @@ export function openStores(db: Database) {
     drift: new DriftStore(db),
     stackSecrets: openStackSecretStore(db),
     stackRegistries: openStackRegistryStore(db),
+    webhookDeliveries: new WebhookDeliveryStore(db),
   };
 }
 

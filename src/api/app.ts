@@ -29,12 +29,14 @@ import { machineRoutes } from './routes/machine.ts';
 import { rollbackRoutes } from './routes/rollback.ts';
 import { stackCredentialRoutes } from './routes/stack-credentials.ts';
 import type { StackCredentialCommands } from '../../actors/stack-credentials.ts';
-import { DeliveryLog } from './webhooks/replay.ts';
+import { DeliveryLog, type DeliveryClaims } from './webhooks/replay.ts';
 import type { EventBus } from '../../actors/event-bus.ts';
 import type { StackInspector } from '../../actors/stack-inspector.ts';
 
 export interface ApiDeps extends StackRouteDeps {
   credentials: StackCredentialCommands;
+  /** Where webhook delivery ids are kept (replay protection across restarts). */
+  webhookDeliveries: DeliveryClaims;
   deployments: DeploymentStore;
   inspector: StackInspector;
   bus: EventBus;
@@ -59,7 +61,7 @@ export const BODY_LIMIT = '1mb';
 export function apiRouters(deps: ApiDeps, authenticator: ApiKeyAuthenticator): { raw: Router[]; json: Router[] } {
   const webhooks = webhookRoutes({
     commands: deps.commands, stacks: deps.stacks, webhookSecret: deps.webhookSecret,
-    stackWebhookSecret: deps.stackWebhookSecret ?? (() => undefined), deliveries: new DeliveryLog(),
+    stackWebhookSecret: deps.stackWebhookSecret ?? (() => undefined), deliveries: new DeliveryLog(deps.webhookDeliveries),
   });
   const routers: { raw: Router[]; json: Router[] } = {
     raw: [webhooks],

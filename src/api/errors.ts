@@ -50,3 +50,10 @@ export class TooManyAttemptsError extends AcceleroError {
     super(`too many failed authentications from this address; try again in ${retryAfterSeconds} s`, 'too_many_attempts', 429);
   }
 }
+
+/** A body of a type the route does not take (webhooks: anything but JSON). */
+export class UnsupportedMediaTypeError extends AcceleroError {
+  constructor(message: string) {
+    super(message, 'unsupported_media_type', 415);
+  }
+}

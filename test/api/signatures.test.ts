@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { openDatabase, type Database } from '../../persistence/database.ts';
+import { WebhookDeliveryStore } from '../../persistence/webhook-delivery-store.ts';
 import { hasRole } from '../../src/api/auth/roles.ts';
 import { koaRouteOf } from '../../src/api/routes/route.ts';
 import { DeliveryLog } from '../../src/api/webhooks/replay.ts';
@@ -38,21 +43,33 @@ describe('webhook signatures', () => {
 });
 
 describe('delivery replay log', () => {
-  test('the second delivery of an id is a replay, for the same provider only', () => {
-    const log = new DeliveryLog();
-    assert.deepEqual([log.isReplay('github', 'a'), log.isReplay('github', 'a'), log.isReplay('gitea', 'a')], [false, true, false]);
+  let dir: string;
+  let db: Database;
+  let log: DeliveryLog;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'accelero-deliveries-'));
+    db = await openDatabase(join(dir, 'accelero.db'));
+    log = new DeliveryLog(new WebhookDeliveryStore(db), 1000);
   });
 
-  test('an id is forgotten after the time to live', () => {
-    const log = new DeliveryLog(1000);
-    log.isReplay('github', 'a', 0);
-    assert.equal(log.isReplay('github', 'a', 1001), false);
+  after(async () => {
+    await db?.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
-  test('the log keeps at most its maximum number of ids', () => {
-    const log = new DeliveryLog(60_000, 2);
-    for (const id of ['a', 'b', 'c']) log.isReplay('github', id, 0);
-    assert.equal(log.isReplay('github', 'a', 1), false);
+  test('the second delivery of an id is a replay, for the same provider only', async () => {
+    assert.deepEqual([await log.isReplay('github', 'a', 0), await log.isReplay('github', 'a', 10), await log.isReplay('gitea', 'a', 10)], [false, true, false]);
+  });
+
+  test('an id is forgotten after the time to live', async () => {
+    await log.isReplay('github', 'b', 0);
+    assert.equal(await log.isReplay('github', 'b', 1001), false);
+  });
+
+  test('an id outlives the process: a log on the same database still knows it', async () => {
+    await log.isReplay('github', 'c', 0);
+    assert.equal(await new DeliveryLog(new WebhookDeliveryStore(db), 1000).isReplay('github', 'c', 5), true);
   });
 });
 
