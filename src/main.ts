@@ -26,7 +26,7 @@ import { openStackRegistryStore, openStackSecretStore } from '../persistence/sta
 import { WebhookDeliveryStore } from '../persistence/webhook-delivery-store.ts';
 import { createApp } from './api/app.ts';
 import { loadOrCreateApiKey } from './api-key-file.ts';
-import { composeLoader } from './compose/index.ts';
+import { createWorkerComposeLoader } from './compose/load-in-worker.ts';
 import type { ComposeLoader } from './compose/types.ts';
 import type { AcceleroConfig } from './config/config.ts';
 import { createDockerClient } from './docker/client.ts';
@@ -51,7 +51,7 @@ export interface RunningAccelero {
 export async function startAccelero(config: AcceleroConfig, options: { signal?: AbortSignal } = {}): Promise<RunningAccelero> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   await mkdir(config.stacksDataDir, { recursive: true });
-  await mkdir(config.dataDir, { recursive: true });
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   // One daemon per data directory: a second one stops here, naming the first.
   const lock = await acquireDataDirLock(config.dataDir);
   let front: FrontDoor | undefined;
@@ -74,8 +74,9 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
   const secrets = createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
   const engine = createDockerEngine(createDockerClient(config), logger.child({ component: 'docker' }));
   const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }), commandTimeoutMs: config.gitTimeoutMs });
+  const compose = createWorkerComposeLoader();
   const core = buildCore({
-    stores, history, git, compose: composeLoader, engine, secrets, logger, maxConcurrentDeploys: config.maxConcurrentDeploys,
+    stores, history, git, compose, engine, secrets, logger, maxConcurrentDeploys: config.maxConcurrentDeploys,
     passEnv: passedEnvironment(config.passEnv), policy: policySettings(config),
   });
   // A failed stack retries as soon as the engine answers again, not at the end of its backoff.
@@ -97,6 +98,9 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
     stackWebhookSecret: (stack) => (stack.webhook_secret_sealed ? secrets.decrypt(stack.webhook_secret_sealed) : undefined),
     readiness: { database: () => db.health(), docker: async () => availability.current, draining: () => draining },
   });
+  if (!config.webhookSecret) {
+    logger.warn('WEBHOOK_SECRET is not set: webhooks of stacks without their own webhook_secret need an operator X-API-KEY');
+  }
   front.serve(app.callback());
   logger.info(`Accelero listening on http://0.0.0.0:${front.port} (database ${config.databasePath}, stacks ${config.stacksDataDir})`);
 
@@ -106,6 +110,7 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
     await stopGracefully(reason, config, logger, front.server, core.supervisor);
     availability.stop();
     history.stop();
+    await compose.close();
     await db.close();
     await lock.release();
     logger.info('stopped');
