@@ -22,7 +22,7 @@ export class FailedAuthLimiter {
   /** Seconds until this address may try again; 0 when it may now. */
   async blockedFor(address: string): Promise<number> {
     const state = await this.limiter.get(address);
-    if (!state || state.consumedPoints <= this.limits.attempts) return 0;
+    if (!state || state.consumedPoints < this.limits.attempts) return 0;
     return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
   }
 
