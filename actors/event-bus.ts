@@ -17,6 +17,11 @@ export class EventBus {
     this.emitter.emit('event', event);
   }
 
+  /** Subscribers right now (an SSE client that went must leave none behind). */
+  listenerCount(): number {
+    return this.emitter.listenerCount('event');
+  }
+
   subscribe(listener: (event: AcceleroEvent) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);

@@ -9,6 +9,8 @@ import type { CreateStackInput, UpdateStackInput } from '../src/api/stack-schema
 import type { SecretBox } from '../src/secrets/index.ts';
 import type { StackRemoval } from './stack-removal.ts';
 import { stackInputFrom, type Supervisor } from './supervisor.ts';
+import { normaliseProjectName } from '../src/compose/index.ts';
+import { sameCredentialHost } from '../src/git/index.ts';
 
 // What the REST layer may ask of stacks. Mutations go through here into the actors; the API
 // never talks to Docker or git itself.
@@ -27,6 +29,33 @@ export interface StackCommandDeps {
 
 const seal = (box: SecretBox, value: string | null | undefined) => (value ? box.encrypt(value) : null);
 
+/**
+ * Credentials stay with their host: a repo_url on another host (or scheme), or another
+ * docker_registry, drops the stored token, SSH key or password unless the same request gives
+ * a new one. Returns the fields dropped, so the answer can say so.
+ */
+function dropForeignCredentials(stack: StackRecord, input: UpdateStackInput, patch: Partial<StackRecord>): string[] {
+  const dropped: string[] = [];
+  const drop = (field: 'repo_token' | 'repo_ssh_key' | 'docker_password') => {
+    const sealed = `${field}_sealed` as const;
+    if (!stack[sealed] || input[field] !== undefined) return;
+    patch[sealed] = null;
+    dropped.push(field);
+  };
+  if (input.repo_url !== undefined && input.repo_url !== stack.repo_url && !sameCredentialHost(stack.repo_url, input.repo_url)) {
+    drop('repo_token');
+    drop('repo_ssh_key');
+  }
+  const registry = (value: string | null | undefined) => (value ?? '').trim().toLowerCase();
+  if (input.docker_registry !== undefined && registry(input.docker_registry) !== registry(stack.docker_registry)) drop('docker_password');
+  return dropped;
+}
+
+export interface UpdateOutcome {
+  stack: StackRecord;
+  droppedCredentials: string[];
+}
+
 export class StackCommands {
   private readonly requestLock = new KeyedLock();
 
@@ -38,10 +67,13 @@ export class StackCommands {
     return stack;
   }
 
-  async create(input: CreateStackInput): Promise<StackRecord> {
-    if (await this.deps.stacks.findByName(input.name)) {
-      throw new ConflictError(`a stack named "${input.name}" already exists`);
-    }
+  /** Creations run one at a time: the name checks and the insert must not interleave. */
+  create(input: CreateStackInput): Promise<StackRecord> {
+    return this.requestLock.run('create', () => this.createNow(input));
+  }
+
+  private async createNow(input: CreateStackInput): Promise<StackRecord> {
+    await this.checkNameIsFree(input.name);
     const now = new Date().toISOString();
     const { secrets } = this.deps;
     const record: StackRecord = {
@@ -54,6 +86,7 @@ export class StackCommands {
       webhook_secret_sealed: seal(secrets, input.webhook_secret),
       repo_ssh_known_hosts: input.repo_ssh_known_hosts ?? null,
       repo_ssh_strict_host_key_checking: input.repo_ssh_strict_host_key_checking ?? null,
+      variables: input.variables ?? null, policy: input.policy ?? null,
       paused: false, state: 'idle', sync_status: 'unknown', health_status: 'unknown', last_error: null,
       failed_commit: null, git_commit: null, last_deployed_at: null, last_reconciled_at: null,
       created_at: now, updated_at: now,
@@ -65,7 +98,19 @@ export class StackCommands {
     return record;
   }
 
-  async update(idOrName: string, input: UpdateStackInput): Promise<StackRecord> {
+  /**
+   * Two names that map to one compose project (`Web`, `web`, `w.eb`) would share containers,
+   * networks and volumes: the second is refused like a duplicate.
+   */
+  private async checkNameIsFree(name: string): Promise<void> {
+    const project = normaliseProjectName(name);
+    const taken = (await this.deps.stacks.list()).find((s) => s.name === name || normaliseProjectName(s.name) === project);
+    if (!taken) return;
+    throw new ConflictError(taken.name === name ? `a stack named "${name}" already exists`
+      : `stack name "${name}" maps to the compose project "${project}", which stack "${taken.name}" already uses`);
+  }
+
+  async update(idOrName: string, input: UpdateStackInput): Promise<UpdateOutcome> {
     const stack = await this.get(idOrName);
     if (input.name !== undefined && input.name !== stack.name) {
       // Containers are found by the accelero.stack label, which holds the name: a rename would
@@ -79,10 +124,12 @@ export class StackCommands {
     if (repo_ssh_key !== undefined) patch.repo_ssh_key_sealed = seal(secrets, repo_ssh_key);
     if (docker_password !== undefined) patch.docker_password_sealed = seal(secrets, docker_password);
     if (webhook_secret !== undefined) patch.webhook_secret_sealed = seal(secrets, webhook_secret);
+    const droppedCredentials = dropForeignCredentials(stack, input, patch);
     const updated = (await this.deps.stacks.update(stack.id, patch))!;
+    if (droppedCredentials.length > 0) this.deps.logger.warn({ stack: stack.name, dropped: droppedCredentials }, 'credentials of another host dropped');
     const { autoDeploy, reconcileIntervalMs } = stackInputFrom(updated);
     this.deps.supervisor.send(stack.id, { type: 'STACK_UPDATED', settings: { autoDeploy, reconcileIntervalMs } });
-    return updated;
+    return { stack: updated, droppedCredentials };
   }
 
   /**

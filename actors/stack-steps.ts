@@ -64,7 +64,7 @@ export class StackSteps {
 
   async planChanges({ stack, revision, pinnedImageIds, driftDigest }: PlanInput): Promise<PlanOutput> {
     const { deps } = this;
-    const { project, diff } = await diffDesiredState(deps, stack, revision, { pinnedImageIds });
+    const { project, diff } = await diffDesiredState(deps, stack, revision, { pinnedImageIds, policy: 'enforce' });
     const checkedAt = new Date().toISOString();
     recordDrift(stack.name, diff.drift.map((d) => d.kind));
     // Drift goes to watchers every cycle, to the database only when it changed.
@@ -90,7 +90,7 @@ export class StackSteps {
     log.info({ commit: revision.commit, actions: plan.levels.flat().length }, 'deploying');
     const outcome = await deps.engine.apply(plan, project, {
       stackName: stack.name, deploymentId, commit: revision.commit,
-      registryAuth: registryAuthOf(stack, deps.secrets), pinnedImageIds,
+      registryAuth: await registryAuthOf(deps, stack), pinnedImageIds,
       snapshots: { save: (id, snapshots) => deps.snapshots.save(stack.id, id, snapshots) },
       logger: log,
       // The Docker layer logs each step itself (with this deployment's logger).

@@ -1,4 +1,4 @@
-import type { FindOptionsWhere, Repository } from 'typeorm';
+import { In, type FindOptionsWhere, type Repository } from 'typeorm';
 import type { Database } from './database.ts';
 import { AuditEntity } from './entities/schemas.ts';
 import type { AuditRecord } from './entities/records.ts';
@@ -9,6 +9,8 @@ export interface AuditQuery {
   limit: number;
   actor?: string;
   target?: string;
+  /** Only entries about these stacks; undefined = every entry. */
+  stackIds?: string[];
 }
 
 export class AuditStore {
@@ -29,6 +31,10 @@ export class AuditStore {
     const where: FindOptionsWhere<AuditRecord> = {};
     if (query.actor) where.actor = query.actor;
     if (query.target) where.target = query.target;
+    if (query.stackIds) {
+      if (query.stackIds.length === 0) return Promise.resolve([]);
+      where.stack_id = In(query.stackIds);
+    }
     return this.repo.find({ where, order: { id: 'DESC' }, take: query.limit });
   }
 }

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../ormconfig.ts';
@@ -60,15 +60,37 @@ async function initialise(databasePath: string, options: OpenDatabaseOptions): P
   // daemon that retries opening would leak one handle per try.
   const dataSource = new DataSource({ ...dataSourceOptions(databasePath, { busyTimeoutMs: options.busyTimeoutMs }), enableWAL: false } as never);
   try {
-    if (databasePath !== ':memory:') await mkdir(dirname(databasePath), { recursive: true });
+    if (databasePath !== ':memory:') await makePrivate(databasePath);
     await dataSource.initialize();
-    if (databasePath !== ':memory:') await dataSource.query('PRAGMA journal_mode = WAL');
+    if (databasePath !== ':memory:') {
+      await dataSource.query('PRAGMA journal_mode = WAL');
+      await chmodIfThere(`${databasePath}-wal`, 0o600);
+      await chmodIfThere(`${databasePath}-shm`, 0o600);
+    }
     await dataSource.runMigrations({ transaction: 'each' });
     return dataSource;
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
     throw new DatabaseOpenError(databasePath, await describeSqliteFailure(error, databasePath), isTransientOpenFailure(error), error);
   }
+}
+
+/**
+ * The database holds sealed credentials, key digests and the audit trail: the data directory is
+ * 0700 and the database 0600, created so before SQLite opens it (its -wal and -shm files take
+ * the database file's mode), and made so again when an older start left them wider.
+ */
+async function makePrivate(databasePath: string): Promise<void> {
+  await mkdir(dirname(databasePath), { recursive: true, mode: 0o700 });
+  await chmod(dirname(databasePath), 0o700);
+  await (await open(databasePath, 'a', 0o600)).close();
+  await chmod(databasePath, 0o600);
+}
+
+async function chmodIfThere(path: string, mode: number): Promise<void> {
+  await chmod(path, mode).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
 }
 
 function isTransientOpenFailure(error: unknown): boolean {

@@ -1,7 +1,7 @@
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Database } from './database.ts';
 import {
-  AuditEntity, DeploymentEntity, DriftReportEntity, SnapshotEntity, StackEntity, TransitionEntity,
+  AuditEntity, DeploymentEntity, DriftReportEntity, SnapshotEntity, StackEntity, StackRegistryEntity, StackSecretEntity, TransitionEntity,
 } from './entities/schemas.ts';
 import type { DeploymentRecord, DeploymentStatus, StackRecord } from './entities/records.ts';
 
@@ -31,7 +31,7 @@ export interface PruneResult {
 const UNFINISHED: DeploymentStatus[] = ['pending', 'in_progress'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The tables whose rows belong to one stack (by stack_id). */
-const OWNED_BY_STACK = [SnapshotEntity, DeploymentEntity, DriftReportEntity, TransitionEntity];
+const OWNED_BY_STACK = [SnapshotEntity, DeploymentEntity, DriftReportEntity, TransitionEntity, StackSecretEntity, StackRegistryEntity];
 
 export class HistoryStore {
   constructor(

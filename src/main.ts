@@ -5,6 +5,7 @@ import { EventBus } from '../actors/event-bus.ts';
 import { HistoryPruner } from '../actors/history-pruner.ts';
 import { planRecovery, recoveryOf } from '../actors/recovery.ts';
 import { StackCommands } from '../actors/stack-commands.ts';
+import { StackCredentialCommands } from '../actors/stack-credentials.ts';
 import { StackRemoval } from '../actors/stack-removal.ts';
 import { StackSteps } from '../actors/stack-steps.ts';
 import { StackInspector } from '../actors/stack-inspector.ts';
@@ -21,9 +22,11 @@ import { SnapshotStore } from '../persistence/snapshot-store.ts';
 import { StackStore } from '../persistence/stack-store.ts';
 import { DriftStore } from '../persistence/drift-store.ts';
 import { TransitionStore } from '../persistence/transition-store.ts';
+import { openStackRegistryStore, openStackSecretStore } from '../persistence/stack-keyed-store.ts';
+import { WebhookDeliveryStore } from '../persistence/webhook-delivery-store.ts';
 import { createApp } from './api/app.ts';
 import { loadOrCreateApiKey } from './api-key-file.ts';
-import { composeLoader } from './compose/index.ts';
+import { createWorkerComposeLoader } from './compose/load-in-worker.ts';
 import type { ComposeLoader } from './compose/types.ts';
 import type { AcceleroConfig } from './config/config.ts';
 import { createDockerClient } from './docker/client.ts';
@@ -34,6 +37,7 @@ import { createGitSource, type AcceleroGitSource } from './git/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { recordDeploySlotsInUse, recordDeploymentFinished } from './metrics.ts';
 import { createSecretBox, type SecretBox } from './secrets/index.ts';
+import { DeployPolicy, type PolicySettings } from './policy/index.ts';
 
 // The composition root: the only place that builds singletons. Everything else receives its
 // collaborators, so tests can build the same graph around a temp directory.
@@ -47,7 +51,7 @@ export interface RunningAccelero {
 export async function startAccelero(config: AcceleroConfig, options: { signal?: AbortSignal } = {}): Promise<RunningAccelero> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   await mkdir(config.stacksDataDir, { recursive: true });
-  await mkdir(config.dataDir, { recursive: true });
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   // One daemon per data directory: a second one stops here, naming the first.
   const lock = await acquireDataDirLock(config.dataDir);
   let front: FrontDoor | undefined;
@@ -70,7 +74,11 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
   const secrets = createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
   const engine = createDockerEngine(createDockerClient(config), logger.child({ component: 'docker' }));
   const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }), commandTimeoutMs: config.gitTimeoutMs });
-  const core = buildCore({ stores, history, git, compose: composeLoader, engine, secrets, logger, maxConcurrentDeploys: config.maxConcurrentDeploys });
+  const compose = createWorkerComposeLoader();
+  const core = buildCore({
+    stores, history, git, compose, engine, secrets, logger, maxConcurrentDeploys: config.maxConcurrentDeploys,
+    passEnv: passedEnvironment(config.passEnv), policy: policySettings(config),
+  });
   // A failed stack retries as soon as the engine answers again, not at the end of its backoff.
   const availability = new EngineAvailability(() => engine.ping(), config.dockerDescription, logger, {
     onBack: () => core.supervisor.broadcast({ type: 'RETRY' }),
@@ -90,6 +98,9 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
     stackWebhookSecret: (stack) => (stack.webhook_secret_sealed ? secrets.decrypt(stack.webhook_secret_sealed) : undefined),
     readiness: { database: () => db.health(), docker: async () => availability.current, draining: () => draining },
   });
+  if (!config.webhookSecret) {
+    logger.warn('WEBHOOK_SECRET is not set: webhooks of stacks without their own webhook_secret need an operator X-API-KEY');
+  }
   front.serve(app.callback());
   logger.info(`Accelero listening on http://0.0.0.0:${front.port} (database ${config.databasePath}, stacks ${config.stacksDataDir})`);
 
@@ -99,6 +110,7 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
     await stopGracefully(reason, config, logger, front.server, core.supervisor);
     availability.stop();
     history.stop();
+    await compose.close();
     await db.close();
     await lock.release();
     logger.info('stopped');
@@ -116,6 +128,19 @@ function openDatabaseWaiting(config: AcceleroConfig, logger: Logger, front: Fron
   return openDatabaseWhenPossible(config.databasePath, { logger: outages }, { logger: outages, signal });
 }
 
+/** The values of the variables ACCELERO_PASS_ENV names (unset ones are left out). */
+function passedEnvironment(names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
+}
+
+function policySettings(config: AcceleroConfig): PolicySettings {
+  return {
+    dataDir: config.dataDir, stacksDataDir: config.stacksDataDir, allowedHostPaths: config.allowedHostPaths,
+    dockerSocket: 'socketPath' in config.docker ? config.docker.socketPath : undefined,
+    allow: config.policy.allow, allowByStack: config.policy.allowByStack,
+  };
+}
+
 export function openStores(db: Database) {
   return {
     stacks: new StackStore(db),
@@ -126,6 +151,9 @@ export function openStores(db: Database) {
     snapshots: new SnapshotStore(db),
     transitions: new TransitionStore(db),
     drift: new DriftStore(db),
+    stackSecrets: openStackSecretStore(db),
+    stackRegistries: openStackRegistryStore(db),
+    webhookDeliveries: new WebhookDeliveryStore(db),
   };
 }
 
@@ -141,19 +169,23 @@ export interface CoreParts {
   secrets: SecretBox;
   logger: Logger;
   maxConcurrentDeploys: number;
-  /** The environment `${VAR}` sees besides `.env` (default: the process environment). */
-  environment?: Record<string, string | undefined>;
+  /** The daemon variables compose files may see (ACCELERO_PASS_ENV), with their values. */
+  passEnv: Record<string, string>;
+  /** What the deploy policy knows of the host and which exceptions the operator allowed. */
+  policy: PolicySettings;
   /** How long a DELETE waits for a running deploy to reach a safe point. */
   deleteWaitMs?: number;
 }
 
 /** The stack actors and what drives them (commands, removal, read-only views), around the stores. */
 export function buildCore(parts: CoreParts) {
-  const { stores, history, git, compose, engine, secrets, logger, environment } = parts;
-  const { stacks, deployments, transitions, drift } = stores;
+  const { stores, history, git, compose, engine, secrets, logger, passEnv } = parts;
+  const { stacks, deployments, transitions, drift, stackSecrets, stackRegistries } = stores;
   const bus = new EventBus();
-  const steps = new StackSteps({ ...stores, git, compose, engine, secrets, bus, logger, environment });
-  const inspector = new StackInspector({ git, compose, engine, secrets, drift, deployments, environment });
+  const policy = new DeployPolicy(parts.policy, engine);
+  const stackConfig = { secrets, stackSecrets, stackRegistries, passEnv, policy };
+  const steps = new StackSteps({ ...stores, ...stackConfig, git, compose, engine, bus, logger });
+  const inspector = new StackInspector({ ...stackConfig, git, compose, engine, drift, deployments });
   const recorder = new TransitionRecorder(transitions, stacks, bus, logger, (stackId) => history.noteTransition(stackId));
   const supervisor = new Supervisor({
     steps, recorder, logger, slots: new DeploySlots(parts.maxConcurrentDeploys, recordDeploySlotsInUse),
@@ -171,7 +203,8 @@ export function buildCore(parts: CoreParts) {
     },
   });
   const commands = new StackCommands({ stacks, deployments, supervisor, secrets, logger, removal, deleteWaitMs: parts.deleteWaitMs });
-  return { bus, steps, inspector, supervisor, commands, removal };
+  const credentials = new StackCredentialCommands({ stacks, stackSecrets, stackRegistries, secrets, supervisor });
+  return { bus, steps, inspector, supervisor, commands, removal, credentials };
 }
 
 /** Stops taking requests, lets in-flight deploys reach a safe point, then stops the actors. */

@@ -26,6 +26,10 @@ export interface StackRecord {
   repo_ssh_known_hosts?: string | null;
   /** Without known_hosts: false accepts an unknown host on first use (default), true refuses it. */
   repo_ssh_strict_host_key_checking?: boolean | null;
+  /** Plain variables `${VAR}` sees (docs/api.md, Stack fields); null = none. */
+  variables?: Record<string, string> | null;
+  /** Deploy-policy exceptions an admin allowed this stack; null = the defaults. */
+  policy?: StackPolicy | null;
   paused: boolean;
   state: string;
   sync_status: string;
@@ -36,6 +40,30 @@ export interface StackRecord {
   git_commit: string | null;
   last_deployed_at: string | null;
   last_reconciled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StackPolicy {
+  /** Rule names of src/policy that this stack may break. */
+  allow: string[];
+}
+
+/** A stack secret: seen by `${VAR}` like a variable, stored sealed, never answered. */
+export interface StackSecretRecord {
+  stack_id: string;
+  name: string;
+  value_sealed: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Credentials of one registry for one stack; sent only to that registry. */
+export interface StackRegistryRecord {
+  stack_id: string;
+  server: string;
+  username: string;
+  password_sealed: string;
   created_at: string;
   updated_at: string;
 }
@@ -118,6 +146,8 @@ export interface AuditRecord {
   actor: string;
   action: string;
   target: string | null;
+  /** The stack the entry is about, when there is one: keys granted it may read the entry. */
+  stack_id?: string | null;
   outcome: string;
   detail: string | null;
 }

@@ -1,6 +1,7 @@
 import { EntitySchema } from 'typeorm';
 import type {
-  ApiKeyRecord, AuditRecord, DeploymentRecord, DriftReportRecord, SnapshotRecord, StackRecord, TransitionRecord,
+  ApiKeyRecord, AuditRecord, DeploymentRecord, DriftReportRecord, SnapshotRecord, StackRecord, StackRegistryRecord,
+  StackSecretRecord, TransitionRecord,
 } from './records.ts';
 
 // EntitySchema instead of decorators: tsx/esbuild emits no decorator metadata. Every column
@@ -22,7 +23,7 @@ export const StackEntity = new EntitySchema<StackRecord>({
     reconcile_interval_seconds: { type: 'integer' }, repo_username: name(true),
     repo_token_sealed: text(true), repo_ssh_key_sealed: text(true), docker_registry: name(true),
     docker_username: name(true), docker_password_sealed: text(true), webhook_secret_sealed: text(true), repo_ssh_known_hosts: text(true),
-    repo_ssh_strict_host_key_checking: { type: 'boolean', nullable: true }, paused: { type: 'boolean' },
+    repo_ssh_strict_host_key_checking: { type: 'boolean', nullable: true }, variables: json(true), policy: json(true), paused: { type: 'boolean' },
     state: name(), sync_status: name(), health_status: name(), last_error: text(true),
     failed_commit: name(true), git_commit: name(true), last_deployed_at: time(true),
     last_reconciled_at: time(true), created_at: time(), updated_at: time(),
@@ -80,11 +81,43 @@ export const AuditEntity = new EntitySchema<AuditRecord>({
   name: 'AuditEntry',
   tableName: 'audit_entries',
   columns: {
-    id: serial, at: time(), actor: name(), action: name(), target: name(true), outcome: name(), detail: text(true),
+    id: serial, at: time(), actor: name(), action: name(), target: name(true), stack_id: { type: 'varchar', length: 36, nullable: true },
+    outcome: name(), detail: text(true),
   },
-  indices: [{ name: 'idx_audit_at', columns: ['at'] }],
+  indices: [{ name: 'idx_audit_at', columns: ['at'] }, { name: 'idx_audit_stack', columns: ['stack_id', 'id'] }],
+});
+
+export const StackSecretEntity = new EntitySchema<StackSecretRecord>({
+  name: 'StackSecret',
+  tableName: 'stack_secrets',
+  columns: {
+    stack_id: { type: 'varchar', length: 36, primary: true }, name: { type: 'varchar', length: 128, primary: true },
+    value_sealed: text(), created_at: time(), updated_at: time(),
+  },
+});
+
+export const StackRegistryEntity = new EntitySchema<StackRegistryRecord>({
+  name: 'StackRegistry',
+  tableName: 'stack_registries',
+  columns: {
+    stack_id: { type: 'varchar', length: 36, primary: true }, server: { ...name(), primary: true }, username: name(),
+    password_sealed: text(), created_at: time(), updated_at: time(),
+  },
+});
+
+export interface WebhookDeliveryRecord {
+  delivery_key: string;
+  expires_at: string;
+}
+
+export const WebhookDeliveryEntity = new EntitySchema<WebhookDeliveryRecord>({
+  name: 'WebhookDelivery',
+  tableName: 'webhook_deliveries',
+  columns: { delivery_key: { ...name(), primary: true }, expires_at: time() },
+  indices: [{ name: 'idx_webhook_deliveries_expiry', columns: ['expires_at'] }],
 });
 
 export const allEntities = [
   StackEntity, DeploymentEntity, TransitionEntity, SnapshotEntity, DriftReportEntity, ApiKeyEntity, AuditEntity,
+  StackSecretEntity, StackRegistryEntity, WebhookDeliveryEntity,
 ];

@@ -8,11 +8,13 @@ import type { StackRecord } from '../../persistence/entities/records.ts';
 import type { Logger } from '../logger.ts';
 import { auditTrail } from './audit.ts';
 import { ApiKeyAuthenticator } from './auth/api-keys.ts';
-import { authenticate } from './auth/authenticate.ts';
+import { identifyCaller } from './auth/authenticate.ts';
+import { FailedAuthLimiter, type FailedAuthLimits } from './auth/failed-auth-limiter.ts';
 import { isReadMethod } from './auth/roles.ts';
 import { errorHandler } from './error-handler.ts';
 import { DrainingError } from './errors.ts';
 import { requestContext } from './request-context.ts';
+import { securityHeaders } from './security-headers.ts';
 import { apiKeyRoutes } from './routes/apikeys.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
@@ -29,11 +31,16 @@ import { dashboardRoutes } from './routes/dashboard.ts';
 import { supervisorRoutes } from './routes/supervisor.ts';
 import { whoamiRoutes } from './routes/whoami.ts';
 import { defaultDashboardDir } from './dashboard-assets.ts';
-import { DeliveryLog } from './webhooks/replay.ts';
+import { stackCredentialRoutes } from './routes/stack-credentials.ts';
+import type { StackCredentialCommands } from '../../actors/stack-credentials.ts';
+import { DeliveryLog, type DeliveryClaims } from './webhooks/replay.ts';
 import type { EventBus } from '../../actors/event-bus.ts';
 import type { StackInspector } from '../../actors/stack-inspector.ts';
 
 export interface ApiDeps extends StackRouteDeps {
+  credentials: StackCredentialCommands;
+  /** Where webhook delivery ids are kept (replay protection across restarts). */
+  webhookDeliveries: DeliveryClaims;
   deployments: DeploymentStore;
   inspector: StackInspector;
   bus: EventBus;
@@ -49,6 +56,8 @@ export interface ApiDeps extends StackRouteDeps {
   logger: Logger;
   /** The built dashboard (default: dist/dashboard of the package). */
   dashboardDir?: string;
+  /** Wrong keys an address may send before it gets 429 (default: 10 a minute). */
+  failedAuthLimits?: FailedAuthLimits;
 }
 
 /** Request bodies are capped at 1 MiB (docs/api.md); beyond that the answer is 413. */
@@ -58,15 +67,15 @@ export const BODY_LIMIT = '1mb';
 export function apiRouters(deps: ApiDeps, authenticator: ApiKeyAuthenticator): { raw: Router[]; json: Router[] } {
   const webhooks = webhookRoutes({
     commands: deps.commands, stacks: deps.stacks, webhookSecret: deps.webhookSecret,
-    stackWebhookSecret: deps.stackWebhookSecret ?? (() => undefined), deliveries: new DeliveryLog(),
+    stackWebhookSecret: deps.stackWebhookSecret ?? (() => undefined), deliveries: new DeliveryLog(deps.webhookDeliveries),
   });
   const routers: { raw: Router[]; json: Router[] } = {
     raw: [webhooks],
     json: [
       healthRoutes(deps.readiness), metricsRoutes(), openApiRoutes((): Router[] => [...routers.raw, ...routers.json]),
-      stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps),
+      stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps), stackCredentialRoutes(deps),
       supervisorRoutes(deps), whoamiRoutes(),
-      apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit }),
+      apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit, stacks: deps.stacks }),
     ],
   };
   return routers;
@@ -78,13 +87,15 @@ export function createApp(deps: ApiDeps): Koa {
   app.silent = true;
   const authenticator = new ApiKeyAuthenticator(deps.bootstrapKey, deps.apiKeys);
   const routers = apiRouters(deps, authenticator);
+  app.use(securityHeaders());
   app.use(requestContext(deps.logger));
   app.use(auditTrail(deps.audit, deps.logger));
   app.use(errorHandler(deps.logger));
   app.use(refuseWorkWhileDraining(deps.readiness));
-  // The dashboard's page and files need no key: the page asks for one.
+  // The dashboard's page and files are not API routes and need no key (the page asks for one
+  // and sends it as X-API-KEY itself); they set their own Content-Security-Policy.
   app.use(dashboardRoutes(deps.dashboardDir ?? defaultDashboardDir()).routes());
-  app.use(authenticate(authenticator, deps.stacks));
+  app.use(identifyCaller(authenticator, deps.stacks, new FailedAuthLimiter(deps.failedAuthLimits)));
   for (const router of routers.raw) app.use(router.routes()).use(router.allowedMethods());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
   for (const router of routers.json) app.use(router.routes()).use(router.allowedMethods());

@@ -1,8 +1,8 @@
 import type { Context, Next } from 'koa';
 import type { AuditStore } from '../../persistence/audit-store.ts';
 import type { Logger } from '../logger.ts';
-import { callerOf } from './auth/authenticate.ts';
-import { isReadMethod, stackInPath } from './auth/roles.ts';
+import { callerOf, stackOf } from './auth/authenticate.ts';
+import { isReadMethod } from './auth/roles.ts';
 
 // Audit entries for every mutation by a known caller: who (key name), what (method and
 // route), which target (the stack or key id in the path), and the outcome. Requests without a
@@ -24,6 +24,8 @@ export interface AuditContext {
   auditTarget?: string;
   /** Set by webhook routes: the actor is the provider, not an API key. */
   auditActor?: string;
+  /** Set by a route that acts on one stack its path does not name (e.g. a new stack). */
+  auditStackId?: string;
 }
 
 export function auditTrail(audit: AuditStore, logger: Logger) {
@@ -48,7 +50,9 @@ async function recordMutation(ctx: Context, audit: AuditStore, logger: Logger): 
     at: new Date().toISOString(),
     actor: clip(actor),
     action: clip(`${ctx.method} ${route}`),
-    target: state.auditTarget ?? (ctx.params as Record<string, string> | undefined)?.id ?? stackInPath(ctx.path) ?? null,
+    target: state.auditTarget ?? stackOf(ctx)?.name ?? (ctx.params as Record<string, string> | undefined)?.id ?? null,
+    // Who may read the entry besides an admin: the keys granted this stack.
+    stack_id: state.auditStackId ?? stackOf(ctx)?.id ?? null,
     outcome: outcomeOf(ctx.status),
     detail: `${ctx.status}${code}`,
   };

@@ -50,3 +50,17 @@ export class DashboardNotBuiltError extends AcceleroError {
     super(`the dashboard is not built (no ${dir}/index.html): run npm ci or bash scripts/build.sh`, 'dashboard_not_built', 503);
   }
 }
+
+/** Too many failed authentications from one address; `retryAfterSeconds` goes into Retry-After. */
+export class TooManyAttemptsError extends AcceleroError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many failed authentications from this address; try again in ${retryAfterSeconds} s`, 'too_many_attempts', 429);
+  }
+}
+
+/** A body of a type the route does not take (webhooks: anything but JSON). */
+export class UnsupportedMediaTypeError extends AcceleroError {
+  constructor(message: string) {
+    super(message, 'unsupported_media_type', 415);
+  }
+}

@@ -1,6 +1,7 @@
 import type { DeploymentRecord, StackRecord } from '../../persistence/entities/records.ts';
 import type { StackStateView } from '../../actors/supervisor.ts';
 import type { DriftItem, PlannedAction, StackContainer } from '../docker/index.ts';
+import { describeViolation, type PolicyViolation } from '../policy/index.ts';
 
 /** The stack object of docs/api.md. Secrets are never returned, only whether they are set. */
 export function presentStack(stack: StackRecord, live?: StackStateView, last: DeploymentRecord | null = null) {
@@ -34,6 +35,8 @@ export function presentStack(stack: StackRecord, live?: StackStateView, last: De
     has_webhook_secret: Boolean(stack.webhook_secret_sealed),
     repo_ssh_known_hosts: stack.repo_ssh_known_hosts ?? null,
     repo_ssh_strict_host_key_checking: stack.repo_ssh_strict_host_key_checking ?? null,
+    variables: stack.variables ?? {},
+    policy: stack.policy ?? { allow: [] },
     last_deployment: last ? presentLastDeployment(last) : null,
   };
 }
@@ -81,4 +84,9 @@ export function presentContainer(c: StackContainer) {
     status: c.statusText, health: c.health, created_at: c.createdAt, labels: c.labels,
     ports: c.ports.map((p) => ({ private_port: p.privatePort, public_port: p.publicPort, ip: p.ip, type: p.type })),
   };
+}
+
+/** A deploy-policy violation (`POST …/preview`). */
+export function presentViolation(v: PolicyViolation) {
+  return { service_name: v.service, field: v.field, rule: v.rule, message: describeViolation(v) };
 }

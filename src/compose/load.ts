@@ -71,6 +71,9 @@ export function parseComposeYaml(text: string, file: string): Mapping {
   } catch (error) {
     if (error instanceof YAMLParseError) throw new ComposeError(`${file}: invalid YAML: ${error.message}`, { file });
     // The yaml library reports alias bombs (and a few other refusals) as plain errors.
+    if (/alias count/i.test(errorMessage(error))) {
+      throw new ComposeError(`${file}: its YAML aliases expand to more than ${COMPOSE_YAML_OPTIONS.maxAliasCount} nodes; alias expansion is capped (a "billion laughs" file?)`, { file });
+    }
     throw new ComposeError(`${file}: invalid YAML: ${errorMessage(error)}`, { file });
   }
   if (doc === null || doc === undefined) return {};

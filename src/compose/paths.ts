@@ -1,6 +1,6 @@
 // Files the compose file refers to (env_file, the compose file itself) must stay inside the
 // repository export: a compose file from git must not read `/etc/shadow` into a container env.
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { invalidValue, type ErrorPlace } from './errors.ts';
@@ -31,6 +31,9 @@ export function readInsideRoot(path: string, place: RootedPlace): string | undef
   return content;
 }
 
+/** A compose file, `.env` or env file larger than this is refused: no real one comes close. */
+export const MAX_READ_BYTES = 1024 * 1024;
+
 function readChecked(path: string, absolute: string, place: RootedPlace): string | undefined {
   const root = realOrSelf(place.rootDir);
   let real: string;
@@ -40,6 +43,8 @@ function readChecked(path: string, absolute: string, place: RootedPlace): string
     return undefined;
   }
   if (!isInside(root, real)) throw invalidValue(`${path} resolves outside the repository`, place);
+  const size = statSync(real).size;
+  if (size > MAX_READ_BYTES) throw invalidValue(`${path} is ${size} bytes; files a compose project reads are capped at ${MAX_READ_BYTES} bytes`, place);
   return readFileSync(real, 'utf8');
 }
 

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { readPolicyFile } from '../policy/policy-file.ts';
+import type { PolicyFile } from '../policy/policy-file.ts';
 import { parseDurationMs } from './duration.ts';
 import { ValidationError } from '../errors.ts';
 
@@ -34,6 +36,33 @@ export interface AcceleroConfig {
   gitTimeoutMs: number;
   /** Bounded history: transitions and deployments kept per stack, audit entries kept for so many days. */
   retention: { transitions: number; deployments: number; auditDays: number };
+  /** ACCELERO_PASS_ENV: the daemon variables compose interpolation may see (none by default). */
+  passEnv: string[];
+  /** ACCELERO_ALLOWED_HOST_PATHS: absolute bind sources must be inside one of these; undefined = any. */
+  allowedHostPaths?: string[];
+  /** ACCELERO_POLICY_FILE, read: deploy-policy exceptions for every stack and per stack. */
+  policy: PolicyFile;
+}
+
+/** Variables that hold the daemon's own secrets: never passed to compose, even when named. */
+const NEVER_PASSED = /^(ACCELERO_.*|API_KEY|WEBHOOK_SECRET)$/;
+
+function passEnvNames(env: Env): string[] {
+  const names = (env.ACCELERO_PASS_ENV ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ValidationError(`ACCELERO_PASS_ENV: "${name}" is not a variable name`, 'ACCELERO_PASS_ENV');
+    if (NEVER_PASSED.test(name)) throw new ValidationError(`ACCELERO_PASS_ENV: ${name} is one of Accelero's own settings and is never passed to compose files`, 'ACCELERO_PASS_ENV');
+  }
+  return [...new Set(names)];
+}
+
+function allowedHostPaths(env: Env): string[] | undefined {
+  const raw = env.ACCELERO_ALLOWED_HOST_PATHS;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const paths = raw.split(',').map((path) => path.trim()).filter(Boolean);
+  const relative = paths.find((path) => !isAbsolute(path));
+  if (relative !== undefined) throw new ValidationError(`ACCELERO_ALLOWED_HOST_PATHS: "${relative}" is not an absolute path`, 'ACCELERO_ALLOWED_HOST_PATHS');
+  return paths.map((path) => resolve(path));
 }
 
 type Env = Record<string, string | undefined>;
@@ -114,5 +143,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Acceler
       deployments: integer(env, 'RETENTION_DEPLOYMENTS', 200, 1, 1_000_000),
       auditDays: integer(env, 'RETENTION_AUDIT_DAYS', 90, 1, 36_500),
     },
+    passEnv: passEnvNames(env),
+    allowedHostPaths: allowedHostPaths(env),
+    policy: env.ACCELERO_POLICY_FILE ? readPolicyFile(resolve(cwd, env.ACCELERO_POLICY_FILE)) : { allow: [], allowByStack: {} },
   };
 }

@@ -23,6 +23,7 @@ import { restoreSnapshots } from './rollback.ts';
 import { listStackContainers } from './stack-containers.ts';
 import { verifyServices } from './stack-health.ts';
 import { removeStack } from './stack-removal.ts';
+import { resourceOwners, type ResourceOwnership, type ResourceQuery } from './resource-owners.ts';
 import type { ApplyContext, ApplyResult, Plan, ProgressEvent, ServiceSnapshot, StackContainer, Verification } from './types.ts';
 
 export interface DockerEngine {
@@ -41,6 +42,8 @@ export interface DockerEngine {
   listContainers(stackName: string): Promise<StackContainer[]>;
   /** Like `docker compose down`; volumes (anonymous ones included) only with `volumes: true`. */
   removeStack(stackName: string, options: { volumes: boolean }): Promise<void>;
+  /** The `accelero.stack` label of each named network, volume and container that exists (the deploy policy). */
+  resourceOwners(query: ResourceQuery): Promise<ResourceOwnership>;
 }
 
 export function createDockerEngine(docker: Dockerode, logger: Logger = silentLogger): DockerEngine {
@@ -56,6 +59,7 @@ export function createDockerEngine(docker: Dockerode, logger: Logger = silentLog
     restore: (stackName, deploymentId, snapshots, onProgress) => restoreSnapshots(conn, snapshots, { stackName, deploymentId, onProgress }),
     listContainers: (stackName) => listStackContainers(docker, stackName),
     removeStack: (stackName, options) => removeStack(docker, logger, stackName, options),
+    resourceOwners: (query) => resourceOwners(docker, query),
   };
 }
 

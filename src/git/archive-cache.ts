@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { baseGitEnv } from './run-git.ts';
+import { baseGitEnv, minimalChildEnv } from './run-git.ts';
 
 const run = promisify(execFile);
 
@@ -64,5 +64,5 @@ export class ArchiveCache {
 
 /** Extracts a tar file into `dir` (owned by us, not by the uid recorded in the archive). */
 export async function extractTar(file: string, dir: string): Promise<void> {
-  await run('tar', ['-x', '--no-same-owner', '-f', file, '-C', dir]);
+  await run('tar', ['-x', '--no-same-owner', '-f', file, '-C', dir], { env: minimalChildEnv() });
 }

@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { ValidationError } from '../errors.ts';
 import type { GitCredentials } from './types.ts';
 import { urlKind } from './redact.ts';
+import { credentialHost } from './credential-host.ts';
 
 // Credentials reach git per command only. HTTPS: a credential helper that reads the user and
-// token from this process's environment (never argv, a URL, a remote or a config file).
+// token from this process's environment (never argv, a URL, a remote or a config file), and
+// answers only when git asks for the repository's own scheme and host: after a redirect to
+// another host (or from https to http) git asks again for that host, and gets nothing.
 // SSH: the key in a 0600 file inside a fresh 0700 temp directory, removed after the command.
 
 export interface GitAuth {
@@ -24,7 +27,10 @@ export interface AuthOptions {
 }
 
 const HELPER =
-  '!f() { test "$1" = get || return 0; ' +
+  '!f() { test "$1" = get || return 0; p=; h=; ' +
+  'while IFS= read -r line && test -n "$line"; do case "$line" in protocol=*) p=${line#protocol=};; host=*) h=${line#host=};; esac; done; ' +
+  'h=$(printf %s "$h" | tr "[:upper:]" "[:lower:]"); ' +
+  'test "$p" = "$ACCELERO_GIT_PROTOCOL" && test "$h" = "$ACCELERO_GIT_HOST" || return 0; ' +
   'printf "username=%s\\npassword=%s\\n" "$ACCELERO_GIT_USERNAME" "$ACCELERO_GIT_TOKEN"; }; f';
 
 const NO_AUTH: GitAuth = { config: [], env: {}, secrets: [], dispose: async () => {} };
@@ -41,7 +47,7 @@ export function secretsOf(credentials: GitCredentials | undefined): string[] {
 
 export async function prepareAuth(url: string, credentials: GitCredentials | undefined, options: AuthOptions): Promise<GitAuth> {
   const kind = urlKind(url);
-  if (kind === 'http' && credentials?.token) return httpAuth(credentials);
+  if (kind === 'http' && credentials?.token) return httpAuth(url, credentials);
   if (kind === 'ssh') return sshAuth(credentials ?? {}, options);
   return NO_AUTH;
 }
@@ -53,12 +59,16 @@ function checkCredentialValue(value: string | undefined, field: string): void {
   }
 }
 
-function httpAuth(credentials: GitCredentials): GitAuth {
+function httpAuth(url: string, credentials: GitCredentials): GitAuth {
   checkCredentialValue(credentials.username, 'repo_username');
   checkCredentialValue(credentials.token, 'repo_token');
+  const target = credentialHost(url);
   return {
     config: [`credential.helper=${HELPER}`],
-    env: { ACCELERO_GIT_USERNAME: credentials.username || 'x-access-token', ACCELERO_GIT_TOKEN: credentials.token ?? '' },
+    env: {
+      ACCELERO_GIT_USERNAME: credentials.username || 'x-access-token', ACCELERO_GIT_TOKEN: credentials.token ?? '',
+      ACCELERO_GIT_PROTOCOL: target?.protocol ?? '', ACCELERO_GIT_HOST: target?.host ?? '',
+    },
     secrets: secretsOf(credentials),
     dispose: async () => {},
   };

@@ -11,3 +11,4 @@ export type { GitCredentials, GitSource, SourceRevision, SourceSpec } from './ty
 export * from './errors.ts';
 export { redactUrl } from './redact.ts';
 export { resolveInside } from './path-safety.ts';
+export { credentialHost, isLocalRepository, sameCredentialHost, type CredentialHost } from './credential-host.ts';

@@ -25,27 +25,36 @@ export interface GitCommandContext {
 const LOCAL_TIMEOUT_MS = 600_000;
 
 /**
- * Variables that make git run another program (an editor, a pager) or read other config. npm
- * exports EDITOR to every script it runs, and simple-git refuses to start git while one of
- * them is set, so they are left out along with git's own variables.
+ * What git, ssh and tar see of this process's environment: only what they need to find
+ * programs, a home, a temp directory, CA certificates and a proxy. The daemon's own settings
+ * (API_KEY, WEBHOOK_SECRET, ACCELERO_ENCRYPTION_KEY, …) never reach a child, and neither do
+ * variables that make git run another program or read other config (EDITOR, GIT_*).
  */
-const REDIRECTING_VARIABLES = new Set(['EDITOR', 'VISUAL', 'PAGER', 'PREFIX', 'SSH_ASKPASS']);
+const PASSED_VARIABLES = [
+  'PATH', 'HOME', 'TMPDIR', 'TZ', 'SSL_CERT_FILE', 'SSL_CERT_DIR',
+  'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY',
+];
 
-/** The parent environment without git's own variables, so nothing outside redirects a command. */
-export function baseGitEnv(): Record<string, string> {
+/** The minimal environment of a child process (git, ssh through git, tar). */
+export function minimalChildEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    const name = key.toUpperCase();
-    if (value === undefined || name.startsWith('GIT_') || REDIRECTING_VARIABLES.has(name)) continue;
-    env[key] = value;
+  for (const name of PASSED_VARIABLES) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
   }
+  return { ...env, LC_ALL: 'C', LANGUAGE: 'C' };
+}
+
+/** The environment of every git command: minimal, non-interactive, no system or user config. */
+export function baseGitEnv(): Record<string, string> {
   return {
-    ...env,
-    LC_ALL: 'C',
-    LANGUAGE: 'C',
+    ...minimalChildEnv(),
     GIT_TERMINAL_PROMPT: '0',
     // A neutral askpass: answers every prompt with nothing, so a missing credential fails fast.
     GIT_ASKPASS: 'true',
+    // Host or user git config (a credential store, url rewrites) must not reach these commands.
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
   };
 }
 
@@ -58,8 +67,8 @@ export async function runGit(args: readonly string[], ctx: GitCommandContext): P
     config: [...BASE_GIT_CONFIG, ...(ctx.config ?? [])],
     timeout: { block: ctx.timeoutMs ?? LOCAL_TIMEOUT_MS },
     // These are set by Accelero itself (never from user input): our credential helper,
-    // GIT_SSH_COMMAND with a temp key, and the neutral askpass.
-    unsafe: { allowUnsafeCredentialHelper: true, allowUnsafeSshCommand: true, allowUnsafeAskPass: true },
+    // GIT_SSH_COMMAND with a temp key, the neutral askpass, and GIT_CONFIG_GLOBAL=/dev/null.
+    unsafe: { allowUnsafeCredentialHelper: true, allowUnsafeSshCommand: true, allowUnsafeAskPass: true, allowUnsafeConfigPaths: true },
   });
   return git.env({ ...baseGitEnv(), ...(ctx.env ?? {}) }).raw([...args]);
 }

@@ -144,7 +144,7 @@ describe('stack settings', () => {
   test('update seals new secrets and hands the new settings to the stack actor', async (t) => {
     const core = await setup(t);
     const stack = await create(core, 'tuned');
-    const updated = await core.commands.update(stack.name, { name: 'tuned', auto_deploy: true, reconcile_interval_seconds: 30, repo_token: 'tok-2' });
+    const { stack: updated } = await core.commands.update(stack.name, { name: 'tuned', auto_deploy: true, reconcile_interval_seconds: 30, repo_token: 'tok-2' });
     assert.notEqual(updated.repo_token_sealed, 'tok-2');
     assert.equal(core.secrets.decrypt(updated.repo_token_sealed!), 'tok-2');
     await quickly(async () => {

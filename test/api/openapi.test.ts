@@ -58,9 +58,11 @@ describe('the OpenAPI document', () => {
     assert.equal(schema.additionalProperties, false);
   });
 
-  test('routes under a key say so and public ones need none', () => {
+  test('routes under a key say so, public ones need none and webhooks a signature or else a key', () => {
     assert.deepEqual(document.components.securitySchemes.apiKey, { type: 'apiKey', in: 'header', name: 'X-API-KEY' });
-    assert.deepEqual(document.paths['/api/v1/webhooks/{provider}'].post.security, []);
+    assert.deepEqual(document.paths['/health'].get.security, []);
+    assert.deepEqual(document.paths['/api/v1/webhooks/{provider}'].post.security, [{}, { apiKey: [] }]);
+    assert.equal(document.paths['/api/v1/webhooks/{provider}'].post['x-required-role'], 'operator');
     assert.equal(document.paths['/api/v1/stacks'].get.security, undefined);
   });
 

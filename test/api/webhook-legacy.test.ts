@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApi, type TestApi } from '../support/api-app.ts';
 import { legacyWebhook, resign } from '../support/webhook-payloads.ts';
-import { createStack, deliver } from './helpers.ts';
+import { createApiKey, createStack, deliver, withKey } from './helpers.ts';
 
 // The Go Accelero's webhook: `{"stack": "<name or id>"}` on /webhook and /api/v1/webhook,
 // signed GitHub-style when WEBHOOK_SECRET is set.
@@ -95,13 +95,29 @@ describe('legacy webhook without WEBHOOK_SECRET', () => {
     await api?.close();
   });
 
-  test('an unsigned request is accepted', async () => {
-    const { status } = await deliver(api, '/webhook', legacyWebhook('open-app'));
+  test('an unsigned request for a stack without a secret needs an operator key', async () => {
+    const { status, body } = await deliver(api, '/webhook', legacyWebhook('open-app'));
+    assert.deepEqual([status, body.code], [401, 'unauthorized']);
+    assert.match(body.error, /operator X-API-KEY/);
+  });
+
+  test('with an operator key it is accepted', async () => {
+    const operator = await createApiKey(api, 'hook operator', 'operator');
+    const delivery = legacyWebhook('open-app');
+    const { status } = await deliver(api, '/webhook', { ...delivery, headers: { ...delivery.headers, ...withKey(operator.key) } });
     assert.equal(status, 202);
   });
 
-  test('an unknown stack is still a 404', async () => {
-    const { status } = await deliver(api, '/webhook', legacyWebhook('missing-app'));
-    assert.equal(status, 404);
+  test('a viewer key is not enough', async () => {
+    const viewer = await createApiKey(api, 'hook viewer', 'viewer');
+    const delivery = legacyWebhook('open-app');
+    const { status } = await deliver(api, '/webhook', { ...delivery, headers: { ...delivery.headers, ...withKey(viewer.key) } });
+    assert.equal(status, 403);
+  });
+
+  test('an unknown stack is a 401 without a key, so stack names do not leak, and a 404 with one', async () => {
+    assert.equal((await deliver(api, '/webhook', legacyWebhook('missing-app'))).status, 401);
+    const delivery = legacyWebhook('missing-app');
+    assert.equal((await deliver(api, '/webhook', { ...delivery, headers: { ...delivery.headers, ...withKey(api.apiKey) } })).status, 404);
   });
 });

@@ -140,10 +140,10 @@ describe('provider webhooks', () => {
     assert.deepEqual(body.matched_stacks, ['wh-gitea']);
   });
 
-  test('a GitHub push sent as a form with a payload field is accepted', async () => {
+  test('a GitHub push sent as a form is refused with 415, even when signed', async () => {
     const { status, body } = await deliver(api, '/api/v1/webhooks/github', githubFormPush(spec('github', 'github.com')));
-    assert.equal(status, 202);
-    assert.deepEqual(body.matched_stacks, ['wh-github']);
+    assert.deepEqual([status, body.code], [415, 'unsupported_media_type']);
+    assert.match(body.error, /application\/json/);
   });
 
   test('a webhook body over 1 MiB is a 413 JSON error', async () => {

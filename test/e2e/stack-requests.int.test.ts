@@ -71,7 +71,7 @@ describe('stack requests through the daemon', () => {
     await eventually(async () => (await allContainers(stack)).length === 1, 'the first deploy');
     assert.equal((await daemon.request('POST', `/api/v1/stacks/${stack}/pause`)).status, 200);
     await repo.commit({ 'docker-compose.yaml': compose('two') }, 'two');
-    const pushed = await fetch(`${daemon.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stack }) });
+    const pushed = await fetch(`${daemon.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': daemon.apiKey }, body: JSON.stringify({ stack }) });
     assert.equal(pushed.status, 202);
     const { deployment_id: id } = await pushed.json() as { deployment_id: string };
     const done = await finished(stack, id);

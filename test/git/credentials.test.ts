@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/errors.ts';
+import { execFileSync } from 'node:child_process';
 import { prepareAuth } from '../../src/git/credentials.ts';
+import { baseGitEnv } from '../../src/git/run-git.ts';
 
 const options = { defaultKnownHostsFile: '/nonexistent/known_hosts' };
 
@@ -19,6 +21,17 @@ describe('prepareAuth', () => {
     const auth = await prepareAuth('https://h/r.git', { username: 'u', token: 'tok-abcdef' }, options);
     assert.equal(auth.env.ACCELERO_GIT_TOKEN, 'tok-abcdef');
     assert.ok(auth.config.every((setting) => !setting.includes('tok-abcdef')));
+  });
+
+  it("answers git's credential request only for the repository's own scheme and host", async () => {
+    const auth = await prepareAuth('https://Git.Example:8443/r.git', { username: 'u', token: 'tok-abcdef' }, options);
+    const fill = (input: string) => execFileSync('git', [...auth.config.flatMap((c) => ['-c', c]), 'credential', 'fill'], {
+      input, env: { ...baseGitEnv(), ...auth.env }, encoding: 'utf8',
+    });
+    assert.match(fill('protocol=https\nhost=git.example:8443\n\n'), /password=tok-abcdef/);
+    for (const elsewhere of ['protocol=https\nhost=evil.example\n\n', 'protocol=http\nhost=git.example:8443\n\n', 'protocol=https\nhost=git.example\n\n']) {
+      assert.doesNotMatch(fill(elsewhere), /tok-abcdef/, elsewhere);
+    }
   });
 
   it('refuses a token with a line break, which could inject credential fields', async () => {

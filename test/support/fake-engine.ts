@@ -21,6 +21,7 @@ export function fakeEngine(overrides: Partial<DockerEngine> = {}): FakeDockerEng
     restore: async () => {},
     listContainers: async () => [],
     removeStack: async () => {},
+    resourceOwners: async () => ({ networks: {}, volumes: {}, containers: {} }),
   };
   const methods = { ...defaults, ...overrides } as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const engine = { address: 'fake://docker', calls, callsOf: (method: keyof DockerEngine) => calls.filter((c) => c.method === method).map((c) => c.args) };

@@ -38,6 +38,8 @@ export interface GitHttpCounts {
 export interface GitHttpServer {
   /** `http://127.0.0.1:<port>` */
   baseUrl: string;
+  /** The Authorization header of every request received, in order ('' when none). */
+  authorizations: string[];
   /** Serves `dir` (bare or not) at `<baseUrl>/<name>.git` and returns that URL. */
   addRepo(name: string, dir: string): string;
   counts: GitHttpCounts;
@@ -54,6 +56,8 @@ export interface GitHttpServer {
 export interface GitHttpServerOptions {
   /** When given, every request needs these basic-auth credentials. */
   auth?: { username: string; password: string };
+  /** When given, every request is answered 302 to the same path on this base URL (after auth). */
+  redirectTo?: string;
   repos?: Record<string, string>;
 }
 
@@ -147,6 +151,7 @@ function writeCgiHeaders(res: ServerResponse, block: string): void {
 }
 
 interface ServerState {
+  authorizations: string[];
   repos: Map<string, string>;
   counts: GitHttpCounts;
   failures: { left: number; status: number };
@@ -156,6 +161,7 @@ interface ServerState {
 /** Injected failure, then auth, then the repository, then git itself. */
 async function handle(state: ServerState, options: GitHttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   state.counts.requests += 1;
+  state.authorizations.push(req.headers.authorization ?? '');
   const body = await readBody(req);
   if (state.failures.left > 0) {
     state.failures.left -= 1;
@@ -165,6 +171,7 @@ async function handle(state: ServerState, options: GitHttpServerOptions, req: In
     state.counts.unauthorized += 1;
     return void res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="accelero-test"' }).end();
   }
+  if (options.redirectTo) return void res.writeHead(302, { Location: `${options.redirectTo}${req.url ?? '/'}` }).end();
   const match = /^\/([^/]+)\.git(\/.*)$/.exec(req.url ?? '');
   const name = match ? decodeURIComponent(match[1]) : '';
   const repoDir = state.repos.get(name);
@@ -180,6 +187,7 @@ async function handle(state: ServerState, options: GitHttpServerOptions, req: In
 
 export async function startGitHttpServer(options: GitHttpServerOptions = {}): Promise<GitHttpServer> {
   const state: ServerState = {
+    authorizations: [],
     repos: new Map(Object.entries(options.repos ?? {})),
     counts: zeroCounts(),
     failures: { left: 0, status: 503 },
@@ -193,6 +201,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
 
   return {
     baseUrl,
+    authorizations: state.authorizations,
     addRepo(name, dir) {
       state.repos.set(name, dir);
       return `${baseUrl}/${encodeURIComponent(name)}.git`;

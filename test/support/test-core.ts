@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { EventBus } from '../../actors/event-bus.ts';
 import { HistoryPruner } from '../../actors/history-pruner.ts';
 import type { StackCommands } from '../../actors/stack-commands.ts';
+import type { StackCredentialCommands } from '../../actors/stack-credentials.ts';
 import type { StackInspector } from '../../actors/stack-inspector.ts';
 import type { StackRemoval } from '../../actors/stack-removal.ts';
 import type { StackSteps } from '../../actors/stack-steps.ts';
@@ -46,6 +47,7 @@ export interface TestCore {
   supervisor: Supervisor;
   removal: StackRemoval;
   commands: StackCommands;
+  credentials: StackCredentialCommands;
   /** Resolves once no stack is busy or has a request queued and no deployment is open. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -61,10 +63,11 @@ export async function startTestCore(options: TestCoreOptions = {}): Promise<Test
   const git = new FakeGitSource(join(dataDir, 'stacks'));
   const engine = options.engine ?? fakeEngine();
   const history = new HistoryPruner(new HistoryStore(db, defaultRetention), logger);
-  // The environment `${VAR}` sees is empty: no test depends on the machine's variables.
+  // No daemon variable reaches `${VAR}`: no test depends on the machine's variables.
   const actors = buildCore({
     stores, history, git, engine, secrets, logger, compose: options.compose ?? fakeCompose(),
-    maxConcurrentDeploys: 4, environment: {}, deleteWaitMs: options.deleteWaitMs,
+    maxConcurrentDeploys: 4, passEnv: {}, deleteWaitMs: options.deleteWaitMs,
+    policy: { dataDir, stacksDataDir: join(dataDir, 'stacks'), allow: [], allowByStack: {} },
   });
   actors.supervisor.start([]);
   const settled = () => quickly(async () => isSettled(actors.supervisor, stores), 'the stacks to settle').then(() => undefined);

@@ -1,73 +1,88 @@
 import type { Context, Next } from 'koa';
-import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import type { StackRecord } from '../../../persistence/entities/records.ts';
+import { ForbiddenError, TooManyAttemptsError, UnauthorizedError } from '../errors.ts';
 import type { ApiKeyAuthenticator } from './api-keys.ts';
-import { canAccessStack, hasRole, requiredRole, stackInPath, type Caller } from './roles.ts';
+import type { FailedAuthLimiter } from './failed-auth-limiter.ts';
+import { canAccessStack, hasRole, type Caller, type Role } from './roles.ts';
 
-// The auth middleware: who calls (X-API-KEY → Caller), is the role enough for the method and
-// path, and does a key limited to some stacks stay within them. 401 without a key, 403 for a
-// wrong key or too little right. Failures are thrown into the one error path.
+// Who calls, and may they use the route that matched. Identification runs for every request
+// (X-API-KEY → Caller); authorization runs inside each route, with the access the route was
+// registered with (routes/route.ts), so a path written in capitals, with a trailing slash or
+// percent-encoded reaches the same check as the route it matches. 401 without a key, 403 for
+// a wrong key or too little right, 429 for an address that sent too many wrong keys.
 
 export interface StackLookup {
-  find(idOrName: string): Promise<{ id: string; name: string } | null>;
+  find(idOrName: string): Promise<StackRecord | null>;
 }
 
-const PUBLIC_PATHS = new Set(['/health', '/healthz', '/readyz', '/metrics', '/webhook', '/api/v1/webhook']);
-
-/** Paths that answer without a key (health probes, metrics, signed webhooks). */
-export function isPublicPath(path: string): boolean {
-  return PUBLIC_PATHS.has(path) || path.startsWith('/api/v1/webhooks/');
+interface AuthState {
+  caller?: Caller;
+  /** A key was sent and matches no key. */
+  invalidKey: boolean;
+  stacks: StackLookup;
 }
-
-/** Non-stack routes a key limited to some stacks may still use. */
-const SCOPED_KEY_PATHS = new Set(['/api/v1/stacks', '/api/v1/machine', '/api/v1/openapi.json', '/api/v1/whoami']);
 
 export function callerOf(ctx: Context): Caller | undefined {
-  return ctx.state.caller as Caller | undefined;
+  return (ctx.state.auth as AuthState | undefined)?.caller;
 }
 
-export function authenticate(keys: ApiKeyAuthenticator, stacks: StackLookup) {
+/** The stack a stack route's `{id}` names, once the route's authorization looked it up. */
+export function stackOf(ctx: Context): StackRecord | undefined {
+  return (ctx.state.stack as StackRecord | null | undefined) ?? undefined;
+}
+
+export function identifyCaller(keys: ApiKeyAuthenticator, stacks: StackLookup, limiter: FailedAuthLimiter) {
   return async (ctx: Context, next: Next) => {
-    if (isPublicPath(ctx.path)) return next();
+    const state: AuthState = { invalidKey: false, stacks };
+    ctx.state.auth = state;
     const key = ctx.get('x-api-key');
-    if (!key) throw new UnauthorizedError('missing X-API-KEY header');
-    const caller = await keys.identify(key);
-    if (!caller) throw new ForbiddenError('invalid API key');
-    ctx.state.caller = caller;
-    const needed = requiredRole(ctx.method, ctx.path);
-    if (!hasRole(caller, needed)) {
-      throw new ForbiddenError(`${ctx.method} ${ctx.path} needs the ${needed} role; this key has ${caller.role}`);
+    if (key) {
+      const wait = await limiter.blockedFor(ctx.ip);
+      if (wait > 0) {
+        ctx.set('Retry-After', String(wait));
+        throw new TooManyAttemptsError(wait);
+      }
+      state.caller = await keys.identify(key);
+      if (!state.caller) {
+        state.invalidKey = true;
+        await limiter.recordFailure(ctx.ip);
+      }
     }
-    if (caller.stacks !== null) await checkStackGrant(ctx, caller, stacks);
     return next();
   };
 }
 
-async function checkStackGrant(ctx: Context, caller: Caller, stacks: StackLookup): Promise<void> {
-  const idOrName = stackInPath(ctx.path) ?? streamedStack(ctx);
-  if (idOrName === undefined) {
-    checkScopedNonStackPath(ctx);
-    return;
-  }
-  const stack = await stacks.find(idOrName);
-  // An unknown stack falls through to the route's 404.
-  if (stack && !canAccessStack(caller, stack)) {
-    throw new ForbiddenError(`this key is not granted stack "${idOrName.slice(0, 100)}"`);
-  }
+/** The caller, with at least `role`; throws the 401 or 403. */
+export function requireCaller(ctx: Context, role: Role, what = `${ctx.method} ${ctx.path.slice(0, 200)}`): Caller {
+  const state = ctx.state.auth as AuthState;
+  if (state.invalidKey) throw new ForbiddenError('invalid API key');
+  if (!state.caller) throw new UnauthorizedError('missing X-API-KEY header');
+  if (!hasRole(state.caller, role)) throw new ForbiddenError(`${what} needs the ${role} role; this key has ${state.caller.role}`);
+  return state.caller;
 }
 
-/** `/api/v1/events?stack=` names the one stack whose events a limited key may follow. */
-function streamedStack(ctx: Context): string | undefined {
-  if (ctx.path !== '/api/v1/events') return undefined;
-  if (typeof ctx.query.stack !== 'string' || !ctx.query.stack) {
-    throw new ForbiddenError('a key limited to some stacks must name a granted stack with ?stack=');
-  }
-  return ctx.query.stack;
+export interface RouteAccess {
+  role: Role;
+  /** The route's `{id}` is a stack: a key limited to some stacks must be granted it. */
+  stackParam: boolean;
+  /** A key limited to some stacks may call it; the route answers only about its stacks. */
+  filtersByGrant: boolean;
 }
 
-function checkScopedNonStackPath(ctx: Context): void {
-  const path = ctx.path.replace(/\/+$/, '') || '/';
-  if (!SCOPED_KEY_PATHS.has(path)) throw new ForbiddenError('a key limited to some stacks cannot use this route');
-  if (path === '/api/v1/stacks' && ctx.method === 'POST') {
-    throw new ForbiddenError('a key limited to some stacks cannot create stacks');
-  }
+/** The check a route runs before its handler. */
+export function authorize(access: RouteAccess, routeName: string) {
+  return async (ctx: Context, next: Next) => {
+    const caller = requireCaller(ctx, access.role, routeName);
+    if (access.stackParam) {
+      const stack = await (ctx.state.auth as AuthState).stacks.find(String(ctx.params.id));
+      ctx.state.stack = stack;
+      // An unknown stack falls through to the route's 404.
+      if (stack && !canAccessStack(caller, stack)) {
+        throw new ForbiddenError(`this key is not granted stack "${String(ctx.params.id).slice(0, 100)}"`);
+      }
+    } else if (caller.stacks !== null && !access.filtersByGrant) {
+      throw new ForbiddenError(`a key limited to some stacks cannot use ${routeName}`);
+    }
+    return next();
+  };
 }

@@ -1,5 +1,5 @@
 // Roles (docs/api.md, Auth): viewer < operator < admin, optionally limited to some stacks.
-// GET needs viewer, other methods operator; keys, hosts, audit and admin routes need admin.
+// Which role a route needs is declared with the route (src/api/openapi/route-docs.ts).
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -12,7 +12,6 @@ export interface Caller {
   stacks: string[] | null;
 }
 
-const ADMIN_PREFIXES = ['/api/v1/apikeys', '/api/v1/hosts', '/api/v1/admin', '/api/v1/audit'];
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function hasRole(caller: Caller, needed: Role): boolean {
@@ -21,22 +20,6 @@ export function hasRole(caller: Caller, needed: Role): boolean {
 
 export function isReadMethod(method: string): boolean {
   return READ_METHODS.has(method.toUpperCase());
-}
-
-export function requiredRole(method: string, path: string): Role {
-  if (ADMIN_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return 'admin';
-  return isReadMethod(method) ? 'viewer' : 'operator';
-}
-
-/** The `{id}` of `/api/v1/stacks/{id}/…`, decoded; undefined for other paths. */
-export function stackInPath(path: string): string | undefined {
-  const match = /^\/api\/v1\/stacks\/([^/]+)/.exec(path);
-  if (!match) return undefined;
-  try {
-    return decodeURIComponent(match[1]!);
-  } catch {
-    return match[1];
-  }
 }
 
 /** Whether a caller may see or act on this stack (a grant names the stack's id or name). */

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { WEBHOOK_PROVIDERS } from '../webhooks/providers.ts';
 import { responseSchemas } from './response-schemas.ts';
-import { routeDocs, type Answer, type RouteDoc } from './route-docs.ts';
+import { routeDoc, type Answer, type RouteDoc } from './route-docs.ts';
 
 // The OpenAPI 3.1 document of the API, built from the routers that serve it (so every route
 // is listed) and the zod schemas that validate each route's input (z.toJSONSchema).
@@ -58,18 +58,26 @@ function parameters(path: string, doc: RouteDoc | undefined) {
   return [...inPath, ...inQuery];
 }
 
+/** Public: no key. Signed (webhooks): a signature, or else an operator key. Others: the role. */
+function securityOf(doc: RouteDoc | undefined) {
+  if (doc?.access === 'public') return { security: [] };
+  if (doc?.access === 'signed') return { security: [{}, { apiKey: [] }], 'x-required-role': 'operator', 'x-signed': true };
+  return { 'x-required-role': doc?.access ?? 'viewer' };
+}
+
 function operation(route: RegisteredRoute, doc: RouteDoc | undefined) {
   const answers: Record<number, Answer> = { ...(doc?.answers ?? { 200: ['undocumented route'] }) };
-  if (doc?.access !== 'public') {
+  if (doc?.access !== 'public' && doc?.access !== 'signed') {
     answers[401] ??= ['X-API-KEY missing', 'Error'];
     answers[403] ??= [`wrong key, or the key lacks the ${doc?.access ?? 'needed'} role or a grant for this stack`, 'Error'];
+    answers[429] ??= ['too many wrong keys from this address; Retry-After says when to try again', 'Error'];
   }
   if (doc?.body) answers[413] ??= ['body over 1 MiB', 'Error'];
   return {
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: doc?.summary ?? 'undocumented route',
     tags: [doc?.tag ?? 'undocumented'],
-    ...(doc?.access === 'public' ? { security: [] } : { 'x-required-role': doc?.access ?? 'viewer' }),
+    ...securityOf(doc),
     parameters: parameters(route.path, doc),
     ...(doc?.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body, 'input') } } } } : {}),
     responses: Object.fromEntries(Object.entries(answers).map(([status, answer]) => [status, { description: answer[0], content: answerContent(answer) }])),
@@ -80,7 +88,7 @@ export function openApiDocument(routes: readonly RegisteredRoute[], version = '0
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of [...routes].sort((a, b) => a.path.localeCompare(b.path))) {
     paths[route.path] ??= {};
-    paths[route.path]![route.method.toLowerCase()] = operation(route, routeDocs[`${route.method} ${route.path}`]);
+    paths[route.path]![route.method.toLowerCase()] = operation(route, routeDoc(`${route.method} ${route.path}`));
   }
   return {
     openapi: '3.1.0',

@@ -23,7 +23,15 @@ export const responseSchemas = {
       id: z.string(), status: z.string(), trigger: z.string(), git_commit: nullableText, error_message: nullableText,
       started_at: time, completed_at: time.nullable(),
     }).nullable().describe('the newest deployment of the stack, null before the first'),
+    variables: z.record(z.string(), z.string()).describe('plain variables ${VAR} sees (secrets are under …/secrets)'),
+    policy: z.object({ allow: z.array(z.string()) }).describe('deploy-policy rules an admin allowed this stack'),
+    dropped_credentials: z.array(z.string()).optional().describe('PUT only: credentials dropped because repo_url or docker_registry now names another host'),
+    message: z.string().optional(),
   }),
+  StackSecret: z.object({ name: z.string(), stack_id: z.string(), created_at: time, updated_at: time }),
+  SecretStored: z.object({ name: z.string(), created: z.boolean() }),
+  StackRegistry: z.object({ server: z.string(), username: z.string(), created_at: time, updated_at: time }),
+  RegistryStored: z.object({ server: z.string(), username: z.string(), created: z.boolean() }),
   Deployment: z.object({
     id: z.string(), stack_id: z.string(), stack_name: z.string(),
     status: z.enum(['pending', 'in_progress', 'completed', 'failed', 'rolled_back', 'interrupted', 'skipped']),
@@ -56,7 +64,7 @@ export const responseSchemas = {
     created_at: time, last_used_at: time.nullable(), key: z.string().describe('acc_ + 64 hex; shown only in this answer'), message: z.string(),
   }),
   AuditEntry: z.object({
-    id: z.number().int(), at: time, actor: z.string(), action: z.string(), target: nullableText,
+    id: z.number().int(), at: time, actor: z.string(), action: z.string(), target: nullableText, stack_id: nullableText,
     outcome: z.enum(['success', 'denied', 'rejected', 'error']), detail: nullableText,
   }),
   WebhookAccepted: z.object({
@@ -74,6 +82,8 @@ export const responseSchemas = {
       service_name: z.string(), action: z.enum(['create', 'recreate', 'start', 'remove', 'none']), reason: z.string(),
       expected: z.unknown(), actual: z.unknown(), order: z.string(),
     }).loose()),
+    policy_violations: z.array(z.object({ service_name: z.string().nullable(), field: z.string(), rule: z.string(), message: z.string() }))
+      .describe('what the deploy policy denies: a deploy of this commit fails with these, changing nothing'),
   }),
   Container: z.object({
     id: z.string(), name: z.string(), image: z.string(), service: z.string(), replica: z.number().int(), state: z.string(),

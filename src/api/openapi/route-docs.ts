@@ -7,7 +7,7 @@ import { rollbackBody } from '../routes/rollback.ts';
 import { legacyWebhookSchema } from '../routes/webhooks.ts';
 import { createApiKeySchema } from '../auth/api-key-schema.ts';
 import type { Role } from '../auth/roles.ts';
-import { createStackSchema, updateStackSchema } from '../stack-schema.ts';
+import { createStackSchema, registryBodySchema, secretBodySchema, updateStackSchema } from '../stack-schema.ts';
 import { genericPushSchema } from '../webhooks/generic.ts';
 import type { ResponseSchemaName } from './response-schemas.ts';
 
@@ -20,8 +20,14 @@ export type Answer = [description: string, schema?: ResponseSchemaName | `${Resp
 export interface RouteDoc {
   summary: string;
   tag: string;
-  /** 'public' = no key (probes, metrics, signed webhooks). */
-  access: Role | 'public';
+  /**
+   * Who may call it; the route is registered with this (routes/route.ts) and checked on the
+   * route that matched. 'public' = no key (probes, metrics); 'signed' = a webhook: a valid
+   * signature, or an operator key when the stacks it names have no secret.
+   */
+  access: Role | 'public' | 'signed';
+  /** A key limited to some stacks may call it, and the answer holds only its stacks. */
+  filtersByGrant?: boolean;
   body?: z.ZodType;
   query?: z.ZodObject;
   answers: Record<number, Answer>;
@@ -31,20 +37,22 @@ const e = (description: string): Answer => [description, 'Error'];
 const viewer = { access: 'viewer' } as const;
 const operator = { access: 'operator' } as const;
 const admin = { access: 'admin' } as const;
+/** Webhooks: signed, or an operator key (only its granted stacks) for stacks without a secret. */
+const signed = { access: 'signed', filtersByGrant: true } as const;
 const stacks = { tag: 'stacks' };
 const notFound = { 404: e('no such stack') };
 const invalid = { 400: e('invalid input; the message names the field') };
-const signature = { 401: e('signature or token missing (signature_missing) or wrong (signature_invalid)') };
+const signature = { 401: e('signature or token missing (signature_missing) or wrong (signature_invalid), or no key for a stack without a secret'), 403: e('the key lacks the operator role or a grant'), 415: e('not a JSON body (form-encoded bodies are refused)') };
 
 /** Keyed by `METHOD /openapi/{path}`. */
-export const routeDocs: Record<string, RouteDoc> = {
+export const routeDocs = {
   'GET /health': { summary: 'Liveness (Go Accelero path)', tag: 'probes', access: 'public', answers: { 200: ['alive', 'Status'] } },
   'GET /healthz': { summary: 'Liveness', tag: 'probes', access: 'public', answers: { 200: ['alive', 'Status'] } },
   'GET /readyz': { summary: 'Readiness: database and Docker checks; 503 while draining at shutdown', tag: 'probes', access: 'public', answers: { 200: ['ready', 'Readiness'], 503: ['not ready or draining', 'Readiness'] } },
   'GET /metrics': { summary: 'Prometheus metrics (accelero_*)', tag: 'probes', access: 'public', answers: { 200: ['Prometheus text exposition', 'text'] } },
-  'GET /api/v1/openapi.json': { summary: 'This OpenAPI document', tag: 'meta', ...viewer, answers: { 200: ['the document'] } },
+  'GET /api/v1/openapi.json': { summary: 'This OpenAPI document', tag: 'meta', ...viewer, filtersByGrant: true, answers: { 200: ['the document'] } },
   'POST /api/v1/stacks': { summary: 'Create a stack', ...stacks, ...operator, body: createStackSchema, answers: { 201: ['created', 'Stack'], ...invalid, 409: e('a stack with this name exists') } },
-  'GET /api/v1/stacks': { summary: 'List stacks by name (only granted stacks for a limited key)', ...stacks, ...viewer, answers: { 200: ['stacks', 'Stack[]'] } },
+  'GET /api/v1/stacks': { summary: 'List stacks by name (only granted stacks for a limited key)', ...stacks, ...viewer, filtersByGrant: true, answers: { 200: ['stacks', 'Stack[]'] } },
   'GET /api/v1/stacks/{id}': { summary: 'Get a stack by id or name', ...stacks, ...viewer, answers: { 200: ['the stack', 'Stack'], ...notFound } },
   'PUT /api/v1/stacks/{id}': { summary: 'Update a stack (any subset of the create fields)', ...stacks, ...operator, body: updateStackSchema, answers: { 200: ['updated', 'Stack'], ...invalid, ...notFound } },
   'DELETE /api/v1/stacks/{id}': { summary: 'Delete a stack, optionally with its containers and volumes', ...stacks, ...operator, query: deleteStackQuery, answers: { 200: ['deleted', 'Status'], ...invalid, ...notFound } },
@@ -59,20 +67,32 @@ export const routeDocs: Record<string, RouteDoc> = {
   'POST /api/v1/stacks/{id}/preview': { summary: 'What a deploy would do, without doing it', ...stacks, ...operator, answers: { 200: ['planned actions', 'Preview'], ...notFound, 422: e('the compose file cannot be loaded'), 502: e('Docker or git did not answer') } },
   'GET /api/v1/stacks/{id}/containers': { summary: "The stack's containers, found by label", ...stacks, ...viewer, answers: { 200: ['containers', 'Container[]'], ...notFound, 502: e('Docker did not answer') } },
   'POST /api/v1/stacks/{id}/rollback': { summary: 'Redeploy an earlier deployment (default: the last completed one), then pin the stack', ...stacks, ...operator, body: rollbackBody, answers: { 202: ['rollback queued', 'RollbackAccepted'], ...invalid, 404: e('no such stack or deployment'), 409: e('nothing to roll back to') } },
-  'GET /api/v1/machine': { summary: 'The stack state machine, as JSON or a mermaid stateDiagram-v2', tag: 'meta', ...viewer, query: formatQuery, answers: { 200: ['the machine', 'MachineDescription'], ...invalid } },
-  'GET /api/v1/events': { summary: 'Server-Sent Events: transitions, deployment progress, drift (a limited key must name a granted ?stack=)', tag: 'events', ...viewer, query: eventsQuery, answers: { 200: ['text/event-stream', 'text'], ...invalid, ...notFound } },
+  'POST /api/v1/stacks/{id}/secrets': { summary: 'Store or rotate a secret that ${VAR} sees (write-only, sealed)', ...stacks, ...operator, body: secretBodySchema, answers: { 200: ['rotated', 'SecretStored'], 201: ['created', 'SecretStored'], ...invalid, ...notFound } },
+  'GET /api/v1/stacks/{id}/secrets': { summary: "The names of the stack's secrets (never their values)", ...stacks, ...viewer, answers: { 200: ['secrets', 'StackSecret[]'], ...notFound } },
+  'DELETE /api/v1/stacks/{id}/secrets/{name}': { summary: 'Delete a secret', ...stacks, ...operator, answers: { 204: ['deleted'], 404: e('no such stack or secret') } },
+  'POST /api/v1/stacks/{id}/registries': { summary: 'Store or replace the credentials of one registry (sent only to that registry)', ...stacks, ...operator, body: registryBodySchema, answers: { 200: ['replaced', 'RegistryStored'], 201: ['created', 'RegistryStored'], ...invalid, ...notFound } },
+  'GET /api/v1/stacks/{id}/registries': { summary: "The stack's registries and user names (never passwords)", ...stacks, ...viewer, answers: { 200: ['registries', 'StackRegistry[]'], ...notFound } },
+  'DELETE /api/v1/stacks/{id}/registries/{server}': { summary: "Delete a registry's credentials", ...stacks, ...operator, answers: { 204: ['deleted'], 404: e('no such stack or registry') } },
+  'GET /api/v1/machine': { summary: 'The stack state machine, as JSON or a mermaid stateDiagram-v2', tag: 'meta', ...viewer, filtersByGrant: true, query: formatQuery, answers: { 200: ['the machine', 'MachineDescription'], ...invalid } },
+  'GET /api/v1/events': { summary: 'Server-Sent Events: transitions, deployment progress, drift (a limited key sees only its stacks)', tag: 'events', ...viewer, filtersByGrant: true, query: eventsQuery, answers: { 200: ['text/event-stream', 'text'], ...invalid, ...notFound } },
   'GET /api/v1/supervisor': { summary: 'The supervisor: deploy slots in use, stack actors, restarts, parked stacks (not for a key limited to some stacks)', tag: 'meta', ...viewer, answers: { 200: ['figures', 'Supervisor'] } },
-  'GET /api/v1/whoami': { summary: 'The name, role and stack grants of the calling key', tag: 'auth', ...viewer, answers: { 200: ['the caller', 'Whoami'] } },
+  'GET /api/v1/whoami': { summary: 'The name, role and stack grants of the calling key', tag: 'auth', ...viewer, filtersByGrant: true, answers: { 200: ['the caller', 'Whoami'] } },
   'POST /api/v1/apikeys': { summary: 'Create an API key (shown once)', tag: 'auth', ...admin, body: createApiKeySchema, answers: { 201: ['created; `key` is shown only here', 'CreatedApiKey'], ...invalid, 409: e('name taken') } },
   'GET /api/v1/apikeys': { summary: 'List API keys (never the keys themselves)', tag: 'auth', ...admin, answers: { 200: ['keys', 'ApiKey[]'] } },
   'GET /api/v1/apikeys/{id}': { summary: 'Get an API key', tag: 'auth', ...admin, answers: { 200: ['the key', 'ApiKey'], 404: e('no such key') } },
   'DELETE /api/v1/apikeys/{id}': { summary: 'Revoke an API key', tag: 'auth', ...admin, answers: { 200: ['deleted', 'Status'], 404: e('no such key') } },
-  'GET /api/v1/audit': { summary: 'Audit trail of mutations, newest first', tag: 'auth', ...admin, query: auditQuerySchema, answers: { 200: ['entries', 'AuditEntry[]'], ...invalid } },
-  'POST /webhook': { summary: 'Legacy webhook: deploy the named stack', tag: 'webhooks', access: 'public', body: legacyWebhookSchema, answers: { 202: ['queued', 'DeployAccepted'], ...invalid, ...signature, 404: e('unknown stack (never a fallback)'), 409: e('delivery replayed') } },
-  'POST /api/v1/webhook': { summary: 'Legacy webhook: deploy the named stack', tag: 'webhooks', access: 'public', body: legacyWebhookSchema, answers: { 202: ['queued', 'DeployAccepted'], ...invalid, ...signature, 404: e('unknown stack (never a fallback)'), 409: e('delivery replayed') } },
+  'GET /api/v1/audit': { summary: 'Audit trail of mutations, newest first (an admin sees every entry, other keys those about their stacks)', tag: 'auth', ...viewer, filtersByGrant: true, query: auditQuerySchema, answers: { 200: ['entries', 'AuditEntry[]'], ...invalid } },
+  'POST /webhook': { summary: 'Legacy webhook: deploy the named stack (signed with its secret, or an operator key when it has none)', tag: 'webhooks', ...signed, body: legacyWebhookSchema, answers: { 202: ['queued', 'DeployAccepted'], ...invalid, ...signature, 404: e('unknown stack (never a fallback)'), 409: e('delivery replayed') } },
+  'POST /api/v1/webhook': { summary: 'Legacy webhook: deploy the named stack (signed with its secret, or an operator key when it has none)', tag: 'webhooks', ...signed, body: legacyWebhookSchema, answers: { 202: ['queued', 'DeployAccepted'], ...invalid, ...signature, 404: e('unknown stack (never a fallback)'), 409: e('delivery replayed') } },
   'POST /api/v1/webhooks/{provider}': {
     summary: 'Provider webhook (github, gitlab, gitea, bitbucket, generic): push events matched to stacks by repository URL and branch',
-    tag: 'webhooks', access: 'public', body: z.union([genericPushSchema, z.record(z.string(), z.unknown())]),
+    tag: 'webhooks', ...signed, body: z.union([genericPushSchema, z.record(z.string(), z.unknown())]),
     answers: { 200: ['ping or non-push event answered', 'WebhookAnswered'], 202: ['push accepted', 'WebhookAccepted'], ...invalid, ...signature, 404: e('unknown provider'), 409: e('delivery replayed'), 413: e('body over 1 MiB') },
   },
-};
+} satisfies Record<string, RouteDoc>;
+
+export type RouteKey = keyof typeof routeDocs;
+
+export function routeDoc(key: string): RouteDoc | undefined {
+  return (routeDocs as Record<string, RouteDoc>)[key];
+}

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { route } from './route.ts';
 import { randomUUID } from 'node:crypto';
 import type { ApiKeyStore } from '../../../persistence/api-key-store.ts';
 import type { ApiKeyRecord } from '../../../persistence/entities/records.ts';
@@ -20,9 +21,9 @@ function presentApiKey(key: ApiKeyRecord) {
 }
 
 export function apiKeyRoutes(deps: ApiKeyRouteDeps): Router {
-  const router = new Router({ prefix: '/api/v1/apikeys' });
+  const router = new Router();
 
-  router.post('/', async (ctx) => {
+  route(router, 'POST /api/v1/apikeys', async (ctx) => {
     const input = createApiKeySchema.parse(ctx.request.body ?? {});
     // Names identify callers in the audit trail; "admin" is the bootstrap key's.
     if (input.name === BOOTSTRAP_ADMIN || (await deps.apiKeys.list()).some((k) => k.name === input.name)) {
@@ -39,17 +40,17 @@ export function apiKeyRoutes(deps: ApiKeyRouteDeps): Router {
     ctx.body = { ...presentApiKey(record), key, message: 'store this key now: it is not shown again' };
   });
 
-  router.get('/', async (ctx) => {
+  route(router, 'GET /api/v1/apikeys', async (ctx) => {
     ctx.body = (await deps.apiKeys.list()).map(presentApiKey);
   });
 
-  router.get('/:id', async (ctx) => {
+  route(router, 'GET /api/v1/apikeys/{id}', async (ctx) => {
     const key = await deps.apiKeys.get(ctx.params.id!);
     if (!key) throw new NotFoundError(`API key "${ctx.params.id}" not found`);
     ctx.body = presentApiKey(key);
   });
 
-  router.delete('/:id', async (ctx) => {
+  route(router, 'DELETE /api/v1/apikeys/{id}', async (ctx) => {
     const key = await deps.apiKeys.get(ctx.params.id!);
     if (!key) throw new NotFoundError(`API key "${ctx.params.id}" not found`);
     await deps.apiKeys.delete(key.id);

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { route } from './route.ts';
 
 export interface ReadinessCheck {
   /** Returns 'ok' or a one-line reason. */
@@ -10,9 +11,9 @@ export interface ReadinessCheck {
 export function healthRoutes(readiness: ReadinessCheck): Router {
   const router = new Router();
   const ok = { status: 'ok' };
-  router.get('/health', (ctx) => { ctx.body = ok; });
-  router.get('/healthz', (ctx) => { ctx.body = ok; });
-  router.get('/readyz', async (ctx) => {
+  route(router, 'GET /health', (ctx) => { ctx.body = ok; });
+  route(router, 'GET /healthz', (ctx) => { ctx.body = ok; });
+  route(router, 'GET /readyz', async (ctx) => {
     const [database, docker] = await Promise.all([readiness.database(), readiness.docker()]);
     const ready = database === 'ok' && docker === 'ok' && !readiness.draining();
     ctx.status = ready ? 200 : 503;

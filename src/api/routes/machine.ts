@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { route } from './route.ts';
 import { z } from 'zod';
 import { describeMachine, toMermaid } from '../../../machines/describe-machine.ts';
 import { stackMachine } from '../../../machines/stack.machine.ts';
@@ -13,7 +14,7 @@ export function machineRoutes(): Router {
   const mermaid = toMermaid(description);
   // The states the API, transitions and events name; the others are how the chart is built.
   const json = { ...description, public_states: [...STACK_STATES] };
-  router.get('/api/v1/machine', (ctx) => {
+  route(router, 'GET /api/v1/machine', (ctx) => {
     const { format } = formatQuery.parse(ctx.query);
     if (format === 'mermaid') {
       ctx.type = 'text/plain';

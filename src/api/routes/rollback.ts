@@ -1,12 +1,13 @@
 import Router from '@koa/router';
+import { route } from './route.ts';
 import { z } from 'zod';
 import type { StackCommands } from '../../../actors/stack-commands.ts';
 
 export const rollbackBody = z.object({ deployment_id: z.string().min(1).max(64).optional() }).strict();
 
 export function rollbackRoutes(deps: { commands: StackCommands }): Router {
-  const router = new Router({ prefix: '/api/v1/stacks/:id' });
-  router.post('/rollback', async (ctx) => {
+  const router = new Router();
+  route(router, 'POST /api/v1/stacks/{id}/rollback', async (ctx) => {
     const body = rollbackBody.parse(ctx.request.body ?? {});
     const { stack, deploymentId, target } = await deps.commands.rollback(ctx.params.id!, body.deployment_id);
     ctx.status = 202;

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { route } from './route.ts';
 import type { StackCommands } from '../../../actors/stack-commands.ts';
 import type { Supervisor } from '../../../actors/supervisor.ts';
 import type { DeploymentStore } from '../../../persistence/deployment-store.ts';
@@ -10,6 +11,7 @@ import { canAccessStack } from '../auth/roles.ts';
 import { presentStack } from '../presenters.ts';
 import { deleteStackQuery, transitionsQuery } from './query-schemas.ts';
 import { createStackSchema, updateStackSchema } from '../stack-schema.ts';
+import { requireAdminFor } from '../stack-privileges.ts';
 
 export interface StackRouteDeps {
   commands: StackCommands;
@@ -20,35 +22,44 @@ export interface StackRouteDeps {
 }
 
 export function stackRoutes(deps: StackRouteDeps): Router {
-  const router = new Router({ prefix: '/api/v1/stacks' });
+  const router = new Router();
   const present = async (stack: StackRecord) =>
     presentStack(stack, deps.supervisor.state(stack.id), await deps.deployments.latestForStack(stack.id));
 
-  router.post('/', async (ctx) => {
+  route(router, 'POST /api/v1/stacks', async (ctx) => {
     const input = createStackSchema.parse(ctx.request.body ?? {});
     ctx.state.auditTarget = input.name;
-    ctx.status = 201;
+    requireAdminFor(ctx, input);
     const stack = await deps.commands.create(input);
+    ctx.state.auditStackId = stack.id;
+    ctx.status = 201;
     ctx.body = presentStack(stack, deps.supervisor.state(stack.id));
   });
 
-  router.get('/', async (ctx) => {
+  route(router, 'GET /api/v1/stacks', async (ctx) => {
     // A key limited to some stacks sees only those.
     const visible = (await deps.stacks.list()).filter((stack) => canAccessStack(callerOf(ctx), stack));
     const latest = await deps.deployments.latestByStack();
     ctx.body = visible.map((stack) => presentStack(stack, deps.supervisor.state(stack.id), latest.get(stack.id) ?? null));
   });
 
-  router.get('/:id', async (ctx) => {
+  route(router, 'GET /api/v1/stacks/{id}', async (ctx) => {
     ctx.body = await present(await deps.commands.get(ctx.params.id!));
   });
 
-  router.put('/:id', async (ctx) => {
+  route(router, 'PUT /api/v1/stacks/{id}', async (ctx) => {
     const input = updateStackSchema.parse(ctx.request.body ?? {});
-    ctx.body = await present(await deps.commands.update(ctx.params.id!, input));
+    requireAdminFor(ctx, input);
+    const { stack, droppedCredentials } = await deps.commands.update(ctx.params.id!, input);
+    const body = await present(stack);
+    ctx.body = droppedCredentials.length === 0 ? body : {
+      ...body,
+      dropped_credentials: droppedCredentials,
+      message: `${droppedCredentials.join(', ')} dropped: they were given for another host; send them again with the new setting`,
+    };
   });
 
-  router.delete('/:id', async (ctx) => {
+  route(router, 'DELETE /api/v1/stacks/{id}', async (ctx) => {
     const query = deleteStackQuery.parse(ctx.query);
     await deps.commands.delete(ctx.params.id!, {
       removeContainers: query.remove_containers === 'true',
@@ -57,21 +68,21 @@ export function stackRoutes(deps: StackRouteDeps): Router {
     ctx.body = { status: 'deleted' };
   });
 
-  router.post('/:id/deploy', async (ctx) => {
+  route(router, 'POST /api/v1/stacks/{id}/deploy', async (ctx) => {
     const { stack, deploymentId } = await deps.commands.deploy(ctx.params.id!, 'manual');
     ctx.status = 202;
     ctx.body = { status: 'accepted', stack_id: stack.id, deployment_id: deploymentId, message: `deploy of ${stack.name} queued` };
   });
 
-  router.post('/:id/pause', async (ctx) => {
+  route(router, 'POST /api/v1/stacks/{id}/pause', async (ctx) => {
     ctx.body = await present(await deps.commands.setPaused(ctx.params.id!, true));
   });
 
-  router.post('/:id/resume', async (ctx) => {
+  route(router, 'POST /api/v1/stacks/{id}/resume', async (ctx) => {
     ctx.body = await present(await deps.commands.setPaused(ctx.params.id!, false));
   });
 
-  router.get('/:id/state', async (ctx) => {
+  route(router, 'GET /api/v1/stacks/{id}/state', async (ctx) => {
     const stack = await deps.commands.get(ctx.params.id!);
     const live = deps.supervisor.state(stack.id);
     ctx.body = live ?? {
@@ -80,7 +91,7 @@ export function stackRoutes(deps: StackRouteDeps): Router {
     };
   });
 
-  router.get('/:id/transitions', async (ctx) => {
+  route(router, 'GET /api/v1/stacks/{id}/transitions', async (ctx) => {
     const stack = await deps.commands.get(ctx.params.id!);
     const { limit, before } = transitionsQuery.parse(ctx.query);
     const rows = await deps.transitions.listForStack(stack.id, limit ?? 100, before);

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { route } from './route.ts';
 import type { Supervisor } from '../../../actors/supervisor.ts';
 
 /**
@@ -7,7 +8,7 @@ import type { Supervisor } from '../../../actors/supervisor.ts';
  */
 export function supervisorRoutes(deps: { supervisor: Supervisor }): Router {
   const router = new Router();
-  router.get('/api/v1/supervisor', (ctx) => {
+  route(router, 'GET /api/v1/supervisor', (ctx) => {
     const figures = deps.supervisor.figures();
     ctx.body = {
       deploy_slots: { in_use: figures.deploySlots.inUse, limit: figures.deploySlots.limit, waiting: figures.deploySlots.waiting },

@@ -5,20 +5,26 @@ import type { StackCommands } from '../../../actors/stack-commands.ts';
 import type { StackRecord } from '../../../persistence/entities/records.ts';
 import { AcceleroError, NotFoundError } from '../../errors.ts';
 import { recordWebhookRejection } from '../../metrics.ts';
-import { ReplayedDeliveryError, SignatureError } from '../errors.ts';
+import { callerOf } from '../auth/authenticate.ts';
+import { canAccessStack, hasRole, type Caller } from '../auth/roles.ts';
+import { ForbiddenError, ReplayedDeliveryError, SignatureError, UnauthorizedError } from '../errors.ts';
 import { requestLogger } from '../request-context.ts';
 import { github } from '../webhooks/github.ts';
-import { matchStacks } from '../webhooks/match.ts';
+import { matchStacks, stacksOfRepository } from '../webhooks/match.ts';
 import { parseWebhookBody } from '../webhooks/payload.ts';
 import type { WebhookProvider, WebhookRequest } from '../webhooks/provider.ts';
 import { webhookProvider } from '../webhooks/providers.ts';
 import { readRawBody } from '../webhooks/raw-body.ts';
 import type { DeliveryLog } from '../webhooks/replay.ts';
 import type { Verdict } from '../webhooks/signatures.ts';
+import { route } from './route.ts';
 
 // Webhooks: the legacy `{"stack"}` endpoint of the Go Accelero, and one endpoint per git
-// provider that matches push payloads to stacks. A stack's own webhook secret overrides
-// WEBHOOK_SECRET; with neither, the request needs no signature (as in the Go Accelero).
+// provider that matches push payloads to stacks. A stack deploys from a webhook when the
+// delivery is signed with its secret (its own webhook_secret, else WEBHOOK_SECRET), or when an
+// operator key granted that stack comes with it; a stack with no secret at all needs the key.
+// The signature is checked only against the secrets of the stacks of the pushed repository,
+// so an unsigned request costs at most a few HMACs whatever the number of stacks.
 
 export interface WebhookRouteDeps {
   commands: StackCommands;
@@ -33,76 +39,111 @@ export const legacyWebhookSchema = z.object({ stack: z.string().min(1).max(255) 
 
 const requestOf = (ctx: Context, rawBody: Buffer): WebhookRequest => ({ header: (name) => ctx.get(name), rawBody });
 
+/** Who vouches for a delivery: the secrets it is validly signed with, and an operator key. */
+interface Vouchers {
+  verified: Set<string>;
+  verdicts: Verdict[];
+  key?: Caller;
+}
+
 export function webhookRoutes(deps: WebhookRouteDeps): Router {
   const router = new Router();
-  const effectiveSecret = (stack: StackRecord) => deps.stackWebhookSecret(stack) ?? deps.webhookSecret;
+  const secretOf = (stack: StackRecord) => deps.stackWebhookSecret(stack) ?? deps.webhookSecret;
 
   const legacy = async (ctx: Context) => {
     const request = requestOf(ctx, await readRawBody(ctx));
     const { stack: idOrName } = legacyWebhookSchema.parse(parseWebhookBody(request.rawBody, ctx.get('content-type')));
     const stack = await deps.stacks.find(idOrName);
-    const secret = stack ? effectiveSecret(stack) : deps.webhookSecret;
-    if (secret) requireValid([github.verify(request, secret)]);
-    if (!stack) throw new NotFoundError(`stack "${idOrName}" not found`);
-    rejectReplay(deps.deliveries, github, request);
+    const vouchers = vouch(ctx, github, request, [stack ? secretOf(stack) : deps.webhookSecret]);
+    // Unknown or not: an unauthorised caller learns nothing about which stacks exist.
+    if (!stack) {
+      requireSomeVoucher(vouchers);
+      throw new NotFoundError(`stack "${idOrName}" not found`);
+    }
+    requireFor(stack, vouchers, secretOf(stack));
+    await rejectReplay(deps.deliveries, github, request);
     // Audited only once verified: unsigned noise must not fill the database.
-    ctx.state.auditActor = 'webhook';
+    ctx.state.auditActor = vouchers.key?.name ?? 'webhook';
     ctx.state.auditTarget = stack.name;
+    ctx.state.auditStackId = stack.id;
     const { deploymentId } = await deps.commands.deploy(stack.id, 'webhook');
     ctx.status = 202;
     ctx.body = { status: 'accepted', stack_id: stack.id, deployment_id: deploymentId, message: `deploy of ${stack.name} queued` };
   };
 
-  router.post('/webhook', countRejections('legacy', legacy));
-  router.post('/api/v1/webhook', countRejections('legacy', legacy));
-  router.post('/api/v1/webhooks/:provider', async (ctx) => {
+  route(router, 'POST /webhook', countRejections('legacy', legacy));
+  route(router, 'POST /api/v1/webhook', countRejections('legacy', legacy));
+  route(router, 'POST /api/v1/webhooks/{provider}', async (ctx) => {
     const provider = webhookProvider(ctx.params.provider!);
     if (!provider) throw new NotFoundError(`unknown webhook provider "${ctx.params.provider!.slice(0, 50)}": use github, gitlab, gitea, bitbucket or generic`);
-    await countRejections(provider.name, (c) => providerWebhook(c, provider, deps, effectiveSecret))(ctx);
+    await countRejections(provider.name, (c) => providerWebhook(c, provider, deps, secretOf))(ctx);
   });
   return router;
 }
 
 type SecretOf = (stack: StackRecord) => string | undefined;
 
-async function providerWebhook(ctx: Context, provider: WebhookProvider, deps: WebhookRouteDeps, effectiveSecret: SecretOf) {
+async function providerWebhook(ctx: Context, provider: WebhookProvider, deps: WebhookRouteDeps, secretOf: SecretOf) {
   const request = requestOf(ctx, await readRawBody(ctx));
-  const stacks = await deps.stacks.list();
-  const { verified, verdicts } = checkSignature(provider, request, [deps.webhookSecret, ...stacks.map(effectiveSecret)]);
-  // With a global secret every stack needs some valid signature: refuse before reading the body.
-  if (deps.webhookSecret) requireValid(verdicts);
-
   const event = provider.parse(request, parseWebhookBody(request.rawBody, ctx.get('content-type')));
   if (event.kind !== 'push') {
+    // Pings and other events change nothing; with WEBHOOK_SECRET set they must be signed with it.
+    if (deps.webhookSecret) requireSomeVoucher(vouch(ctx, provider, request, [deps.webhookSecret]));
     ctx.body = event.kind === 'ping' ? { status: 'ok', event: 'ping' } : { status: 'ignored', event: event.event.slice(0, 100) };
     return;
   }
-  const candidates = matchStacks(event.push, stacks);
-  const accepted = candidates.filter((stack) => {
-    const secret = effectiveSecret(stack);
-    return !secret || verified.has(secret);
-  });
-  // Every matched stack wants a secret this request is not signed with (e.g. its own secret).
-  if (candidates.length > 0 && accepted.length === 0) requireValid(candidates.map((stack) => provider.verify(request, effectiveSecret(stack)!)));
-  rejectReplay(deps.deliveries, provider, request);
-  const deployments = await queueDeploys(ctx, deps.commands, provider, accepted);
+  const ofRepository = stacksOfRepository(event.push, await deps.stacks.list());
+  const vouchers = vouch(ctx, provider, request, [deps.webhookSecret, ...ofRepository.map(secretOf)]);
+  requireSomeVoucher(vouchers);
+  const candidates = matchStacks(event.push, ofRepository);
+  const accepted = candidates.filter((stack) => vouchesFor(vouchers, stack, secretOf(stack)));
+  // Every matched stack wants a voucher this request lacks (its own secret, a grant).
+  if (candidates.length > 0 && accepted.length === 0) requireFor(candidates[0]!, vouchers, secretOf(candidates[0]!));
+  await rejectReplay(deps.deliveries, provider, request);
+  const deployments = await queueDeploys(ctx, deps.commands, vouchers.key?.name ?? `webhook:${provider.name}`, accepted);
   requestLogger(ctx).info({ provider: provider.name, refs: event.push.refs, matched_stacks: deployments }, 'webhook push');
   ctx.status = 202;
   ctx.body = { status: 'accepted', matched_stacks: accepted.map((stack) => stack.name), deployments };
 }
 
-/** Which of the configured secrets the request is signed with, and each secret's verdict. */
-function checkSignature(provider: WebhookProvider, request: WebhookRequest, secrets: ReadonlyArray<string | undefined>) {
+/** Checks the signature against these secrets only, and takes an operator key if one came. */
+function vouch(ctx: Context, provider: WebhookProvider, request: WebhookRequest, secrets: ReadonlyArray<string | undefined>): Vouchers {
   const distinct = [...new Set(secrets.filter((s): s is string => Boolean(s)))];
   const verdicts = distinct.map((secret) => provider.verify(request, secret));
-  return { verified: new Set(distinct.filter((_, i) => verdicts[i] === 'valid')), verdicts };
+  const caller = callerOf(ctx);
+  if (ctx.state.auth?.invalidKey) throw new ForbiddenError('invalid API key');
+  if (caller && !hasRole(caller, 'operator')) throw new ForbiddenError(`a webhook with X-API-KEY needs the operator role; this key has ${caller.role}`);
+  return { verified: new Set(distinct.filter((_, i) => verdicts[i] === 'valid')), verdicts, key: caller };
 }
 
-async function queueDeploys(ctx: Context, commands: StackCommands, provider: WebhookProvider, stacks: StackRecord[]) {
+function vouchesFor(vouchers: Vouchers, stack: StackRecord, secret: string | undefined): boolean {
+  if (vouchers.key) return canAccessStack(vouchers.key, stack);
+  return secret !== undefined && vouchers.verified.has(secret);
+}
+
+/** Some valid signature or an operator key, or the 401 saying which is missing. */
+function requireSomeVoucher(vouchers: Vouchers): void {
+  if (vouchers.key || vouchers.verified.size > 0) return;
+  if (vouchers.verdicts.length === 0) {
+    throw new UnauthorizedError('this webhook needs a signature with the stack\'s webhook_secret (or WEBHOOK_SECRET), or an operator X-API-KEY: no secret is set');
+  }
+  if (vouchers.verdicts.includes('missing')) throw new SignatureError('the webhook signature (or token) header is missing', 'signature_missing');
+  throw new SignatureError('the webhook signature (or token) does not match', 'signature_invalid');
+}
+
+function requireFor(stack: StackRecord, vouchers: Vouchers, secret: string | undefined): void {
+  if (vouchesFor(vouchers, stack, secret)) return;
+  if (vouchers.key) throw new ForbiddenError(`this key is not granted stack "${stack.name}"`);
+  if (!secret) throw new UnauthorizedError(`stack "${stack.name}" has no webhook secret: its webhooks need an operator X-API-KEY`);
+  requireSomeVoucher({ ...vouchers, verified: new Set() });
+}
+
+async function queueDeploys(ctx: Context, commands: StackCommands, actor: string, stacks: StackRecord[]) {
   if (stacks.length > 0) {
     // Audited only once verified: unsigned noise must not fill the database.
-    ctx.state.auditActor = `webhook:${provider.name}`;
+    ctx.state.auditActor = actor;
     ctx.state.auditTarget = stacks.map((stack) => stack.name).join(',');
+    if (stacks.length === 1) ctx.state.auditStackId = stacks[0]!.id;
   }
   const deployments = [];
   for (const stack of stacks) {
@@ -112,18 +153,9 @@ async function queueDeploys(ctx: Context, commands: StackCommands, provider: Web
   return deployments;
 }
 
-/** Throws the 401 unless one verdict is valid; `missing` when no signature was sent at all. */
-function requireValid(verdicts: readonly Verdict[]): void {
-  if (verdicts.includes('valid')) return;
-  if (verdicts.length === 0 || verdicts.includes('missing')) {
-    throw new SignatureError('the webhook signature (or token) header is missing', 'signature_missing');
-  }
-  throw new SignatureError('the webhook signature (or token) does not match', 'signature_invalid');
-}
-
-function rejectReplay(deliveries: DeliveryLog, provider: WebhookProvider, request: WebhookRequest): void {
+async function rejectReplay(deliveries: DeliveryLog, provider: WebhookProvider, request: WebhookRequest): Promise<void> {
   const id = provider.deliveryId(request);
-  if (id && deliveries.isReplay(provider.name, id)) throw new ReplayedDeliveryError(provider.name);
+  if (id && (await deliveries.isReplay(provider.name, id))) throw new ReplayedDeliveryError(provider.name);
 }
 
 /** Counts refused deliveries (by provider and error code) for accelero_webhook_rejections_total. */

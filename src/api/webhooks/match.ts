@@ -20,11 +20,16 @@ export function followedRef(stack: Pick<StackRecord, 'repo_branch' | 'repo_ref'>
   return stack.repo_ref ? `refs/tags/${stack.repo_ref}` : `refs/heads/${stack.repo_branch}`;
 }
 
-export function matchStacks<T extends Pick<StackRecord, 'repo_url' | 'repo_branch' | 'repo_ref'>>(push: PushEvent, stacks: readonly T[]): T[] {
+/** The stacks whose repository is the push's, whatever ref they follow. */
+export function stacksOfRepository<T extends Pick<StackRecord, 'repo_url'>>(push: Pick<PushEvent, 'repositoryUrls'>, stacks: readonly T[]): T[] {
   const keys = new Set(push.repositoryUrls.map(repositoryKey).filter((key): key is string => key !== undefined));
-  const refs = new Set(push.refs.map(fullRef));
   return stacks.filter((stack) => {
     const key = repositoryKey(stack.repo_url);
-    return key !== undefined && keys.has(key) && refs.has(followedRef(stack));
+    return key !== undefined && keys.has(key);
   });
+}
+
+export function matchStacks<T extends Pick<StackRecord, 'repo_url' | 'repo_branch' | 'repo_ref'>>(push: PushEvent, stacks: readonly T[]): T[] {
+  const refs = new Set(push.refs.map(fullRef));
+  return stacksOfRepository(push, stacks).filter((stack) => refs.has(followedRef(stack)));
 }

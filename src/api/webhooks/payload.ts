@@ -1,20 +1,22 @@
 import type { z } from 'zod';
 import { ValidationError } from '../../errors.ts';
 import { describeZodError } from '../error-handler.ts';
+import { UnsupportedMediaTypeError } from '../errors.ts';
 
-// Parsing of webhook bodies: JSON (any `application/json` with parameters, or no type), or a
-// form with a `payload` field (GitHub's and Gitea's form content type).
+// Parsing of webhook bodies: JSON only (any `application/json` with parameters, or no type).
+// Form-encoded bodies are refused: a browser can send them to any site without a CORS
+// preflight, and GitHub and Gitea can send JSON instead.
 
 export function parseWebhookBody(raw: Buffer, contentType: string): unknown {
   const type = contentType.split(';')[0]!.trim().toLowerCase();
-  let text = raw.toString('utf8');
-  if (type === 'application/x-www-form-urlencoded') {
-    text = new URLSearchParams(text).get('payload') ?? '';
-  } else if (type && type !== 'application/json' && !type.endsWith('+json')) {
-    throw new ValidationError(`content type ${type.slice(0, 100)} is not supported: send application/json`, 'content-type');
+  if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
+    throw new UnsupportedMediaTypeError('form-encoded webhook bodies are refused: set the webhook\'s content type to application/json');
+  }
+  if (type && type !== 'application/json' && !type.endsWith('+json')) {
+    throw new UnsupportedMediaTypeError(`content type ${type.slice(0, 100)} is not supported: send application/json`);
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(raw.toString('utf8'));
   } catch {
     throw new ValidationError('the webhook body is not valid JSON');
   }

@@ -1,29 +1,19 @@
-// Replay protection: a delivery id seen in the last day is refused. Bounded, in memory: after a
-// restart an old delivery could be replayed once, which at worst redeploys what git declares.
+// Replay protection: a delivery id seen in the last day is refused. The ids are kept in the
+// database (persistence/webhook-delivery-store.ts), so a restart does not forget them.
 
 const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
-const DEFAULT_MAX_ENTRIES = 50_000;
+
+export interface DeliveryClaims {
+  /** Records the key until expiresAt; false when it is recorded already (a replay). */
+  claim(key: string, now: Date, expiresAt: Date): Promise<boolean>;
+}
 
 export class DeliveryLog {
-  private readonly seen = new Map<string, number>();
-
-  constructor(private readonly ttlMs = DEFAULT_TTL_MS, private readonly maxEntries = DEFAULT_MAX_ENTRIES) {}
+  constructor(private readonly claims: DeliveryClaims, private readonly ttlMs = DEFAULT_TTL_MS) {}
 
   /** Records the delivery; true when the same provider sent this id before (a replay). */
-  isReplay(provider: string, deliveryId: string, now = Date.now()): boolean {
+  async isReplay(provider: string, deliveryId: string, now = Date.now()): Promise<boolean> {
     const key = `${provider}:${deliveryId.slice(0, 200)}`;
-    const expires = this.seen.get(key);
-    if (expires !== undefined && expires > now) return true;
-    this.seen.set(key, now + this.ttlMs);
-    this.evict(now);
-    return false;
-  }
-
-  private evict(now: number): void {
-    if (this.seen.size <= this.maxEntries) return;
-    for (const [key, expires] of this.seen) {
-      if (expires <= now || this.seen.size > this.maxEntries) this.seen.delete(key);
-      else break;
-    }
+    return !(await this.claims.claim(key, new Date(now), new Date(now + this.ttlMs)));
   }
 }
