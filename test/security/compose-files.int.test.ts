@@ -101,10 +101,11 @@ describe('attacks from a compose file', () => {
       const before = Object.fromEntries((await allContainers(name)).map((c) => [c.Labels['accelero.service'], c.Id]));
       const rotated = await daemon.request('POST', `/api/v1/stacks/${name}/secrets`, { name: 'TOKEN', value: 'two' });
       assert.deepEqual([rotated.status, rotated.body.created], [200, false]);
-      assert.equal((await deploy(name)).status, 'completed');
+      const second = await deploy(name);
+      assert.equal(second.status, 'completed');
       const afterIds = Object.fromEntries((await allContainers(name)).map((c) => [c.Labels['accelero.service'], c.Id]));
       assert.equal(afterIds.other, before.other);
-      assert.notEqual(afterIds.uses, before.uses);
+      assert.notEqual(afterIds.uses, before.uses, JSON.stringify(second));
     } finally {
       await cleanupStack(name);
     }
