@@ -93,7 +93,7 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
 
   let draining = false;
   const app = createApp({
-    ...stores, ...core, logger,
+    ...stores, ...core, logger, containers: engine,
     apiKeys: new ApiKeyStore(db), audit: new AuditStore(db), bootstrapKey: apiKey, webhookSecret: config.webhookSecret,
     stackWebhookSecret: (stack) => (stack.webhook_secret_sealed ? secrets.decrypt(stack.webhook_secret_sealed) : undefined),
     readiness: { database: () => db.health(), docker: async () => availability.current, draining: () => draining },

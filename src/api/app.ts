@@ -24,6 +24,8 @@ import { openApiRoutes } from './routes/openapi.ts';
 import { stackRoutes, type StackRouteDeps } from './routes/stacks.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { driftRoutes } from './routes/drift.ts';
+import { containerRoutes } from './routes/containers.ts';
+import type { ContainerOperations } from '../docker/container-operations.ts';
 import { eventRoutes } from './routes/events.ts';
 import { machineRoutes } from './routes/machine.ts';
 import { rollbackRoutes } from './routes/rollback.ts';
@@ -43,6 +45,8 @@ export interface ApiDeps extends StackRouteDeps {
   webhookDeliveries: DeliveryClaims;
   deployments: DeploymentStore;
   inspector: StackInspector;
+  /** One container of a stack at a time: detail, logs, stats, restart (the Docker engine). */
+  containers: ContainerOperations;
   bus: EventBus;
   apiKeys: ApiKeyStore;
   audit: AuditStore;
@@ -73,7 +77,7 @@ export function apiRouters(deps: ApiDeps, authenticator: ApiKeyAuthenticator): {
     raw: [webhooks],
     json: [
       healthRoutes(deps.readiness), metricsRoutes(), openApiRoutes((): Router[] => [...routers.raw, ...routers.json]),
-      stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps), stackCredentialRoutes(deps),
+      stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), containerRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps), stackCredentialRoutes(deps),
       supervisorRoutes(deps), whoamiRoutes(),
       apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit, stacks: deps.stacks }),
     ],

@@ -14,6 +14,7 @@ import type Dockerode from 'dockerode';
 import type { ComposeProject } from '../compose/types.ts';
 import { DockerError } from '../errors.ts';
 import { applyPlan } from './apply.ts';
+import { containerOperations, type ContainerOperations } from './container-operations.ts';
 import type { EngineConnection } from './connection.ts';
 import { diffStack, type DiffRequest, type StackDiff } from './diff-stack.ts';
 import { EngineFault, engineMessage } from './engine-errors.ts';
@@ -26,7 +27,8 @@ import { removeStack } from './stack-removal.ts';
 import { resourceOwners, type ResourceOwnership, type ResourceQuery } from './resource-owners.ts';
 import type { ApplyContext, ApplyResult, Plan, ProgressEvent, ServiceSnapshot, StackContainer, Verification } from './types.ts';
 
-export interface DockerEngine {
+/** Also one container of a stack at a time (ContainerOperations: detail, logs, stats, restart). */
+export interface DockerEngine extends ContainerOperations {
   /** Where the engine is, for messages (`unix:///var/run/docker.sock`). */
   readonly address: string;
   ping(): Promise<void>;
@@ -60,6 +62,7 @@ export function createDockerEngine(docker: Dockerode, logger: Logger = silentLog
     listContainers: (stackName) => listStackContainers(docker, stackName),
     removeStack: (stackName, options) => removeStack(docker, logger, stackName, options),
     resourceOwners: (query) => resourceOwners(docker, query),
+    ...containerOperations(docker),
   };
 }
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { NotFoundError } from '../../src/errors.ts';
 import type { ComposeLoader, ComposeProject, LoadComposeOptions } from '../../src/compose/types.ts';
 import type { DockerEngine, DriftItem, PlannedAction, StackContainer, StackDiff, StackHealth } from '../../src/docker/index.ts';
 
@@ -22,6 +23,10 @@ export function fakeEngine(overrides: Partial<DockerEngine> = {}): FakeDockerEng
     listContainers: async () => [],
     removeStack: async () => {},
     resourceOwners: async () => ({ networks: {}, volumes: {}, containers: {} }),
+    container: async (stack, cid) => { throw new NotFoundError(`stack "${stack}" has no container "${cid}"`); },
+    containerLogs: async (stack, cid) => { throw new NotFoundError(`stack "${stack}" has no container "${cid}"`); },
+    containerStats: async (stack, cid) => { throw new NotFoundError(`stack "${stack}" has no container "${cid}"`); },
+    restartContainer: async (stack, cid) => { throw new NotFoundError(`stack "${stack}" has no container "${cid}"`); },
   };
   const methods = { ...defaults, ...overrides } as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const engine = { address: 'fake://docker', calls, callsOf: (method: keyof DockerEngine) => calls.filter((c) => c.method === method).map((c) => c.args) };

@@ -89,6 +89,22 @@ export const responseSchemas = {
     id: z.string(), name: z.string(), image: z.string(), service: z.string(), replica: z.number().int(), state: z.string(),
     status: z.string(), health: z.string().nullable(), created_at: z.string(), ports: z.array(z.unknown()), labels: z.record(z.string(), z.string()),
   }).loose(),
+  ContainerDetail: z.object({
+    id: z.string(), name: z.string(), image: z.string(), service: z.string().nullable(), state: z.string(), status: z.string(),
+    health: z.string().nullable(), created_at: z.string(), started_at: z.string().nullable(), finished_at: z.string().nullable(),
+    exit_code: z.number().int().nullable(), cmd: z.array(z.string()), entrypoint: z.array(z.string()),
+    env: z.array(z.string()).describe('KEY=value; values of names that look secret are [redacted]'), working_dir: z.string(), user: z.string(),
+    restart_count: z.number().int(), restart_policy: z.string(), networks: z.array(z.string()),
+    mounts: z.array(z.object({ type: z.string(), source: z.string(), target: z.string(), read_only: z.boolean() })),
+  }),
+  ContainerStats: z.object({
+    container_id: z.string(), name: z.string(), read_at: z.string(),
+    cpu: z.object({ percent: z.number(), online_cpus: z.number().int() }),
+    memory: z.object({ usage_bytes: z.number(), limit_bytes: z.number(), percent: z.number() }),
+    networks: z.record(z.string(), z.object({ rx_bytes: z.number(), tx_bytes: z.number() })),
+    block_io: z.object({ read_bytes: z.number(), write_bytes: z.number() }), pids: z.number().int(),
+  }),
+  RestartAccepted: z.object({ status: z.literal('accepted'), container_id: z.string() }),
   RollbackAccepted: z.object({
     status: z.literal('accepted'), stack_id: z.string(), deployment_id: z.string(), rollback_to: z.string(),
     git_commit: nullableText, message: z.string(),

@@ -4,6 +4,7 @@ import { eventsQuery } from '../routes/events.ts';
 import { formatQuery } from '../routes/machine.ts';
 import { deleteStackQuery, limitQuery, transitionsQuery } from '../routes/query-schemas.ts';
 import { rollbackBody } from '../routes/rollback.ts';
+import { logsQuery, restartQuery } from '../routes/containers.ts';
 import { legacyWebhookSchema } from '../routes/webhooks.ts';
 import { createApiKeySchema } from '../auth/api-key-schema.ts';
 import type { Role } from '../auth/roles.ts';
@@ -66,6 +67,10 @@ export const routeDocs = {
   'GET /api/v1/stacks/{id}/drift': { summary: 'Drift between git and the engine, checked now', ...stacks, ...viewer, answers: { 200: ['drift report', 'Drift'], ...notFound, 422: e('the compose file cannot be loaded'), 502: e('Docker or git did not answer') } },
   'POST /api/v1/stacks/{id}/preview': { summary: 'What a deploy would do, without doing it', ...stacks, ...operator, answers: { 200: ['planned actions', 'Preview'], ...notFound, 422: e('the compose file cannot be loaded'), 502: e('Docker or git did not answer') } },
   'GET /api/v1/stacks/{id}/containers': { summary: "The stack's containers, found by label", ...stacks, ...viewer, answers: { 200: ['containers', 'Container[]'], ...notFound, 502: e('Docker did not answer') } },
+  'GET /api/v1/stacks/{id}/containers/{cid}': { summary: 'One container of the stack (cid: id, a 12-character prefix or the name); secret-looking environment values redacted', ...stacks, ...viewer, answers: { 200: ['the container', 'ContainerDetail'], 404: e('no such stack, or no such container in this stack'), 502: e('Docker did not answer') } },
+  'GET /api/v1/stacks/{id}/containers/{cid}/logs': { summary: "A container's log: the last `tail` lines (100, at most 10000), stdout and stderr", ...stacks, ...viewer, query: logsQuery, answers: { 200: ['the log', 'text'], ...invalid, 404: e('no such stack, or no such container in this stack'), 502: e('Docker did not answer') } },
+  'GET /api/v1/stacks/{id}/containers/{cid}/stats': { summary: "One sample of a container's CPU, memory, network, block I/O and process figures", ...stacks, ...viewer, answers: { 200: ['a sample', 'ContainerStats'], 404: e('no such stack, or no such container in this stack'), 502: e('Docker did not answer') } },
+  'POST /api/v1/stacks/{id}/containers/{cid}/restart': { summary: 'Restart a container (stop with `t` seconds of grace, then start)', ...stacks, ...operator, query: restartQuery, answers: { 202: ['restarted', 'RestartAccepted'], ...invalid, 404: e('no such stack, or no such container in this stack'), 502: e('Docker did not answer') } },
   'POST /api/v1/stacks/{id}/rollback': { summary: 'Redeploy an earlier deployment (default: the last completed one), then pin the stack', ...stacks, ...operator, body: rollbackBody, answers: { 202: ['rollback queued', 'RollbackAccepted'], ...invalid, 404: e('no such stack or deployment'), 409: e('nothing to roll back to') } },
   'POST /api/v1/stacks/{id}/secrets': { summary: 'Store or rotate a secret that ${VAR} sees (write-only, sealed)', ...stacks, ...operator, body: secretBodySchema, answers: { 200: ['rotated', 'SecretStored'], 201: ['created', 'SecretStored'], ...invalid, ...notFound } },
   'GET /api/v1/stacks/{id}/secrets': { summary: "The names of the stack's secrets (never their values)", ...stacks, ...viewer, answers: { 200: ['secrets', 'StackSecret[]'], ...notFound } },
