@@ -12,6 +12,7 @@ import { StackInspector } from '../actors/stack-inspector.ts';
 import { stackInputFrom, Supervisor } from '../actors/supervisor.ts';
 import { TransitionRecorder } from '../actors/transition-recorder.ts';
 import { acquireDataDirLock, type DataDirLock } from '../persistence/data-dir-lock.ts';
+import { databaseBackups } from '../persistence/database-backup.ts';
 import { openDatabaseWhenPossible } from '../persistence/database-opener.ts';
 import type { Database } from '../persistence/database.ts';
 import { HistoryStore } from '../persistence/history-store.ts';
@@ -93,7 +94,7 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
 
   let draining = false;
   const app = createApp({
-    ...stores, ...core, logger, containers: engine,
+    ...stores, ...core, logger, containers: engine, database: databaseBackups(config.databasePath),
     apiKeys: new ApiKeyStore(db), audit: new AuditStore(db), bootstrapKey: apiKey, webhookSecret: config.webhookSecret,
     stackWebhookSecret: (stack) => (stack.webhook_secret_sealed ? secrets.decrypt(stack.webhook_secret_sealed) : undefined),
     readiness: { database: () => db.health(), docker: async () => availability.current, draining: () => draining },

@@ -25,6 +25,7 @@ import { stackRoutes, type StackRouteDeps } from './routes/stacks.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { driftRoutes } from './routes/drift.ts';
 import { containerRoutes } from './routes/containers.ts';
+import { adminRoutes, type BackupSource } from './routes/admin.ts';
 import type { ContainerOperations } from '../docker/container-operations.ts';
 import { eventRoutes } from './routes/events.ts';
 import { machineRoutes } from './routes/machine.ts';
@@ -47,6 +48,8 @@ export interface ApiDeps extends StackRouteDeps {
   inspector: StackInspector;
   /** One container of a stack at a time: detail, logs, stats, restart (the Docker engine). */
   containers: ContainerOperations;
+  /** The database, for POST /api/v1/admin/backup. */
+  database: BackupSource;
   bus: EventBus;
   apiKeys: ApiKeyStore;
   audit: AuditStore;
@@ -78,7 +81,7 @@ export function apiRouters(deps: ApiDeps, authenticator: ApiKeyAuthenticator): {
     json: [
       healthRoutes(deps.readiness), metricsRoutes(), openApiRoutes((): Router[] => [...routers.raw, ...routers.json]),
       stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), containerRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps), stackCredentialRoutes(deps),
-      supervisorRoutes(deps), whoamiRoutes(),
+      supervisorRoutes(deps), whoamiRoutes(), adminRoutes(deps),
       apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit, stacks: deps.stacks }),
     ],
   };

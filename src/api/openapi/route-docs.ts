@@ -82,6 +82,7 @@ export const routeDocs = {
   'GET /api/v1/events': { summary: 'Server-Sent Events: transitions, deployment progress, drift (a limited key sees only its stacks)', tag: 'events', ...viewer, filtersByGrant: true, query: eventsQuery, answers: { 200: ['text/event-stream', 'text'], ...invalid, ...notFound } },
   'GET /api/v1/supervisor': { summary: 'The supervisor: deploy slots in use, stack actors, restarts, parked stacks (not for a key limited to some stacks)', tag: 'meta', ...viewer, answers: { 200: ['figures', 'Supervisor'] } },
   'GET /api/v1/whoami': { summary: 'The name, role and stack grants of the calling key', tag: 'auth', ...viewer, filtersByGrant: true, answers: { 200: ['the caller', 'Whoami'] } },
+  'POST /api/v1/admin/backup': { summary: 'A consistent copy of the database, taken online (SQLite file; restore it with `accelero restore FILE`)', tag: 'admin', ...admin, answers: { 200: ['the database file', 'text'], 500: e('the copy could not be written (the message says why, e.g. disk full)') } },
   'POST /api/v1/apikeys': { summary: 'Create an API key (shown once)', tag: 'auth', ...admin, body: createApiKeySchema, answers: { 201: ['created; `key` is shown only here', 'CreatedApiKey'], ...invalid, 409: e('name taken') } },
   'GET /api/v1/apikeys': { summary: 'List API keys (never the keys themselves)', tag: 'auth', ...admin, answers: { 200: ['keys', 'ApiKey[]'] } },
   'GET /api/v1/apikeys/{id}': { summary: 'Get an API key', tag: 'auth', ...admin, answers: { 200: ['the key', 'ApiKey'], 404: e('no such key') } },
