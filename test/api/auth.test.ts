@@ -257,6 +257,31 @@ describe('the audit trail', () => {
     assert.equal(body.some((entry: { action: string }) => entry.action.includes('apikeys')), false);
   });
 
+  test('operation keeps the entries whose action contains it', async () => {
+    const { status, body } = await api.request('GET', '/api/v1/audit?operation=deploy&limit=1000');
+    assert.equal(status, 200);
+    assert.ok(body.length > 0);
+    assert.ok(body.every((entry: { action: string }) => entry.action.includes('deploy')), JSON.stringify(body));
+  });
+
+  test('since keeps the entries at or after it, an offset time included', async () => {
+    const all = (await api.request('GET', '/api/v1/audit?limit=1000')).body as { at: string }[];
+    const middle = all[Math.floor(all.length / 2)]!.at;
+    const { body } = await api.request('GET', `/api/v1/audit?limit=1000&since=${encodeURIComponent(middle)}`);
+    assert.deepEqual(body, all.filter((entry) => entry.at >= middle));
+    const later = (await api.request('GET', `/api/v1/audit?since=${encodeURIComponent('2999-01-01T02:00:00+02:00')}`)).body;
+    assert.deepEqual(later, []);
+  });
+
+  test('an operation holding a LIKE wildcard or a since that is no time is refused, naming the parameter', async () => {
+    const wildcard = await api.request('GET', '/api/v1/audit?operation=%25');
+    assert.equal(wildcard.status, 400);
+    assert.match(JSON.stringify(wildcard.body), /operation/);
+    const since = await api.request('GET', '/api/v1/audit?since=yesterday');
+    assert.equal(since.status, 400);
+    assert.match(JSON.stringify(since.body), /since/);
+  });
+
   test('the audit list is newest first and honours limit', async () => {
     const { body } = await api.request('GET', '/api/v1/audit?limit=2');
     assert.equal(body.length, 2);

@@ -104,6 +104,10 @@ export const responseSchemas = {
     networks: z.record(z.string(), z.object({ rx_bytes: z.number(), tx_bytes: z.number() })),
     block_io: z.object({ read_bytes: z.number(), write_bytes: z.number() }), pids: z.number().int(),
   }),
+  StatusSummary: z.object({
+    stacks: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), last_deployed_at: nullableText, git_commit: nullableText })),
+    total: z.number().int(),
+  }),
   RestartAccepted: z.object({ status: z.literal('accepted'), container_id: z.string() }),
   RollbackAccepted: z.object({
     status: z.literal('accepted'), stack_id: z.string(), deployment_id: z.string(), rollback_to: z.string(),

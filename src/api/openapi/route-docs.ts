@@ -51,6 +51,7 @@ export const routeDocs = {
   'GET /healthz': { summary: 'Liveness', tag: 'probes', access: 'public', answers: { 200: ['alive', 'Status'] } },
   'GET /readyz': { summary: 'Readiness: database and Docker checks; 503 while draining at shutdown', tag: 'probes', access: 'public', answers: { 200: ['ready', 'Readiness'], 503: ['not ready or draining', 'Readiness'] } },
   'GET /metrics': { summary: 'Prometheus metrics (accelero_*)', tag: 'probes', access: 'public', answers: { 200: ['Prometheus text exposition', 'text'] } },
+  'GET /status': { summary: "Each stack's status, last deploy time and commit (Go Accelero path; a limited key sees only its stacks)", tag: 'stacks', ...viewer, filtersByGrant: true, answers: { 200: ['the summary', 'StatusSummary'] } },
   'GET /api/v1/openapi.json': { summary: 'This OpenAPI document', tag: 'meta', ...viewer, filtersByGrant: true, answers: { 200: ['the document'] } },
   'POST /api/v1/stacks': { summary: 'Create a stack', ...stacks, ...operator, body: createStackSchema, answers: { 201: ['created', 'Stack'], ...invalid, 409: e('a stack with this name exists') } },
   'GET /api/v1/stacks': { summary: 'List stacks by name (only granted stacks for a limited key)', ...stacks, ...viewer, filtersByGrant: true, answers: { 200: ['stacks', 'Stack[]'] } },

@@ -16,6 +16,9 @@ export const auditQuerySchema = z
     actor: z.string().max(255).optional(),
     target: z.string().max(255).optional(),
     stack: z.string().max(255).optional(),
+    operation: z.string().max(255).regex(/^[A-Za-z0-9 /:.{}-]+$/, 'a method, a path or a word of one (letters, digits, spaces, / : . { } -)').optional()
+      .describe('entries whose action contains this text, e.g. `deploy` or `POST /api/v1/stacks/:id/rollback`'),
+    since: z.iso.datetime({ offset: true }).optional().describe('entries at or after this RFC 3339 time'),
   })
   .strict();
 
@@ -31,7 +34,8 @@ export function auditRoutes(deps: { audit: AuditStore; stacks: { list(): Promise
     }
     const visible = caller.role === 'admin' ? undefined : stacks.filter((s) => canAccessStack(caller, s)).map((s) => s.id);
     const stackIds = named ? [named.id] : visible;
-    const entries = await deps.audit.list({ limit: query.limit ?? 100, actor: query.actor, target: query.target, stackIds });
+    const since = query.since === undefined ? undefined : new Date(query.since).toISOString();
+    const entries = await deps.audit.list({ limit: query.limit ?? 100, actor: query.actor, target: query.target, operation: query.operation, since, stackIds });
     ctx.body = entries.map((e) => ({
       id: e.id, at: e.at, actor: e.actor, action: e.action, target: e.target, stack_id: e.stack_id ?? null, outcome: e.outcome, detail: e.detail,
     }));

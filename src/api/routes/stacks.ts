@@ -43,6 +43,16 @@ export function stackRoutes(deps: StackRouteDeps): Router {
     ctx.body = visible.map((stack) => presentStack(stack, deps.supervisor.state(stack.id), latest.get(stack.id) ?? null));
   });
 
+  // The Go Accelero's summary: each visible stack's status and what it last deployed.
+  route(router, 'GET /status', async (ctx) => {
+    const visible = (await deps.stacks.list()).filter((stack) => canAccessStack(callerOf(ctx), stack));
+    const summaries = visible.map((stack) => {
+      const { id, name, status, last_deployed_at, git_commit } = presentStack(stack, deps.supervisor.state(stack.id));
+      return { id, name, status, last_deployed_at, git_commit };
+    });
+    ctx.body = { stacks: summaries, total: summaries.length };
+  });
+
   route(router, 'GET /api/v1/stacks/{id}', async (ctx) => {
     ctx.body = await present(await deps.commands.get(ctx.params.id!));
   });
