@@ -94,7 +94,7 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
 
   let draining = false;
   const app = createApp({
-    ...stores, ...core, logger, containers: engine, database: databaseBackups(config.databasePath),
+    ...stores, ...core, logger, containers: engine, resources: engine, database: databaseBackups(config.databasePath),
     apiKeys: new ApiKeyStore(db), audit: new AuditStore(db), bootstrapKey: apiKey, webhookSecret: config.webhookSecret,
     stackWebhookSecret: (stack) => (stack.webhook_secret_sealed ? secrets.decrypt(stack.webhook_secret_sealed) : undefined),
     readiness: { database: () => db.health(), docker: async () => availability.current, draining: () => draining },

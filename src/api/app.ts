@@ -26,6 +26,8 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { driftRoutes } from './routes/drift.ts';
 import { containerRoutes } from './routes/containers.ts';
 import { adminRoutes, type BackupSource } from './routes/admin.ts';
+import { resourceRoutes } from './routes/resources.ts';
+import type { ResourceLists } from '../docker/index.ts';
 import type { ContainerOperations } from '../docker/container-operations.ts';
 import { eventRoutes } from './routes/events.ts';
 import { machineRoutes } from './routes/machine.ts';
@@ -48,6 +50,8 @@ export interface ApiDeps extends StackRouteDeps {
   inspector: StackInspector;
   /** One container of a stack at a time: detail, logs, stats, restart (the Docker engine). */
   containers: ContainerOperations;
+  /** Images, volumes and networks of stacks (the Docker engine). */
+  resources: ResourceLists;
   /** The database, for POST /api/v1/admin/backup. */
   database: BackupSource;
   bus: EventBus;
@@ -81,7 +85,7 @@ export function apiRouters(deps: ApiDeps, authenticator: ApiKeyAuthenticator): {
     json: [
       healthRoutes(deps.readiness), metricsRoutes(), openApiRoutes((): Router[] => [...routers.raw, ...routers.json]),
       stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), containerRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps), stackCredentialRoutes(deps),
-      supervisorRoutes(deps), whoamiRoutes(), adminRoutes(deps),
+      supervisorRoutes(deps), whoamiRoutes(), adminRoutes(deps), resourceRoutes(deps),
       apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit, stacks: deps.stacks }),
     ],
   };

@@ -15,6 +15,7 @@ import type { ComposeProject } from '../compose/types.ts';
 import { DockerError } from '../errors.ts';
 import { applyPlan } from './apply.ts';
 import { containerOperations, type ContainerOperations } from './container-operations.ts';
+import { resourceLists, type ResourceLists } from './stack-resources.ts';
 import type { EngineConnection } from './connection.ts';
 import { diffStack, type DiffRequest, type StackDiff } from './diff-stack.ts';
 import { EngineFault, engineMessage } from './engine-errors.ts';
@@ -27,8 +28,11 @@ import { removeStack } from './stack-removal.ts';
 import { resourceOwners, type ResourceOwnership, type ResourceQuery } from './resource-owners.ts';
 import type { ApplyContext, ApplyResult, Plan, ProgressEvent, ServiceSnapshot, StackContainer, Verification } from './types.ts';
 
-/** Also one container of a stack at a time (ContainerOperations: detail, logs, stats, restart). */
-export interface DockerEngine extends ContainerOperations {
+/**
+ * Also one container of a stack at a time (ContainerOperations: detail, logs, stats, restart)
+ * and the images, volumes and networks of stacks (ResourceLists).
+ */
+export interface DockerEngine extends ContainerOperations, ResourceLists {
   /** Where the engine is, for messages (`unix:///var/run/docker.sock`). */
   readonly address: string;
   ping(): Promise<void>;
@@ -63,6 +67,7 @@ export function createDockerEngine(docker: Dockerode, logger: Logger = silentLog
     removeStack: (stackName, options) => removeStack(docker, logger, stackName, options),
     resourceOwners: (query) => resourceOwners(docker, query),
     ...containerOperations(docker),
+    ...resourceLists(docker),
   };
 }
 

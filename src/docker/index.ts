@@ -4,6 +4,7 @@
 export { createDockerEngine } from './engine.ts';
 export type { DockerEngine } from './engine.ts';
 export type { ContainerDetail, ContainerStats, LogOptions } from './container-operations.ts';
+export type { ResourceLists, StackImage, StackNetwork, StackVolume } from './stack-resources.ts';
 export type { ResourceOwnership, ResourceQuery } from './resource-owners.ts';
 export type { DiffRequest, StackDiff } from './diff-stack.ts';
 export type { StackHealth } from './stack-health.ts';

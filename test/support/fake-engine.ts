@@ -27,6 +27,9 @@ export function fakeEngine(overrides: Partial<DockerEngine> = {}): FakeDockerEng
     containerLogs: async (stack, cid) => { throw new NotFoundError(`stack "${stack}" has no container "${cid}"`); },
     containerStats: async (stack, cid) => { throw new NotFoundError(`stack "${stack}" has no container "${cid}"`); },
     restartContainer: async (stack, cid) => { throw new NotFoundError(`stack "${stack}" has no container "${cid}"`); },
+    images: async () => [],
+    volumes: async () => [],
+    networks: async () => [],
   };
   const methods = { ...defaults, ...overrides } as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const engine = { address: 'fake://docker', calls, callsOf: (method: keyof DockerEngine) => calls.filter((c) => c.method === method).map((c) => c.args) };

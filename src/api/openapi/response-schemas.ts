@@ -108,6 +108,9 @@ export const responseSchemas = {
     stacks: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), last_deployed_at: nullableText, git_commit: nullableText })),
     total: z.number().int(),
   }),
+  StackImage: z.object({ id: z.string(), tags: z.array(z.string()), size_bytes: z.number(), created_at: z.string(), stack: z.string(), used_by: z.array(z.string()) }),
+  StackVolume: z.object({ name: z.string(), driver: z.string(), created_at: nullableText, anonymous: z.boolean(), stack: z.string(), used_by: z.array(z.string()) }),
+  StackNetwork: z.object({ id: z.string(), name: z.string(), driver: z.string(), scope: z.string(), stack: z.string(), used_by: z.array(z.string()) }),
   RestartAccepted: z.object({ status: z.literal('accepted'), container_id: z.string() }),
   RollbackAccepted: z.object({
     status: z.literal('accepted'), stack_id: z.string(), deployment_id: z.string(), rollback_to: z.string(),

@@ -5,6 +5,7 @@ import { formatQuery } from '../routes/machine.ts';
 import { deleteStackQuery, limitQuery, transitionsQuery } from '../routes/query-schemas.ts';
 import { rollbackBody } from '../routes/rollback.ts';
 import { logsQuery, restartQuery } from '../routes/containers.ts';
+import { resourceQuery } from '../routes/resources.ts';
 import { legacyWebhookSchema } from '../routes/webhooks.ts';
 import { createApiKeySchema } from '../auth/api-key-schema.ts';
 import type { Role } from '../auth/roles.ts';
@@ -83,6 +84,9 @@ export const routeDocs = {
   'GET /api/v1/events': { summary: 'Server-Sent Events: transitions, deployment progress, drift (a limited key sees only its stacks)', tag: 'events', ...viewer, filtersByGrant: true, query: eventsQuery, answers: { 200: ['text/event-stream', 'text'], ...invalid, ...notFound } },
   'GET /api/v1/supervisor': { summary: 'The supervisor: deploy slots in use, stack actors, restarts, parked stacks (not for a key limited to some stacks)', tag: 'meta', ...viewer, answers: { 200: ['figures', 'Supervisor'] } },
   'GET /api/v1/whoami': { summary: 'The name, role and stack grants of the calling key', tag: 'auth', ...viewer, filtersByGrant: true, answers: { 200: ['the caller', 'Whoami'] } },
+  'GET /api/v1/images': { summary: 'Images the containers of stacks use, one entry per image and stack, with the containers using it', tag: 'resources', ...viewer, filtersByGrant: true, query: resourceQuery, answers: { 200: ['images', 'StackImage[]'], ...invalid, ...notFound, 502: e('Docker did not answer') } },
+  'GET /api/v1/volumes': { summary: 'Volumes of stacks (labelled, and anonymous ones their containers mount), with the containers using them', tag: 'resources', ...viewer, filtersByGrant: true, query: resourceQuery, answers: { 200: ['volumes', 'StackVolume[]'], ...invalid, ...notFound, 502: e('Docker did not answer') } },
+  'GET /api/v1/networks': { summary: 'Networks of stacks, with the containers attached', tag: 'resources', ...viewer, filtersByGrant: true, query: resourceQuery, answers: { 200: ['networks', 'StackNetwork[]'], ...invalid, ...notFound, 502: e('Docker did not answer') } },
   'POST /api/v1/admin/backup': { summary: 'A consistent copy of the database, taken online (SQLite file; restore it with `accelero restore FILE`)', tag: 'admin', ...admin, answers: { 200: ['the database file', 'text'], 500: e('the copy could not be written (the message says why, e.g. disk full)') } },
   'POST /api/v1/apikeys': { summary: 'Create an API key (shown once)', tag: 'auth', ...admin, body: createApiKeySchema, answers: { 201: ['created; `key` is shown only here', 'CreatedApiKey'], ...invalid, 409: e('name taken') } },
   'GET /api/v1/apikeys': { summary: 'List API keys (never the keys themselves)', tag: 'auth', ...admin, answers: { 200: ['keys', 'ApiKey[]'] } },
