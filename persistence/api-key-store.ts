@@ -38,6 +38,14 @@ export class ApiKeyStore {
     });
   }
 
+  /** Switches a key off (refused with 401) or on again; returns the stored row. */
+  setDisabled(id: string, disabled: boolean): Promise<ApiKeyRecord> {
+    return this.db.writes.run(async () => {
+      await this.repo.update({ id }, { disabled });
+      return (await this.repo.findOneBy({ id }))!;
+    });
+  }
+
   delete(id: string): Promise<void> {
     return this.db.writes.run(async () => {
       await this.repo.delete({ id });

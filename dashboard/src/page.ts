@@ -17,8 +17,10 @@ export interface Page {
 
 export const REST_STATES = new Set(['idle', 'failed', 'paused']);
 
-export function canOperate(whoami: Whoami): boolean {
-  return whoami.role === 'operator' || whoami.role === 'admin';
+/** Whether the key may deploy, roll back or pause this stack (its grant there, else its role). */
+export function canOperate(whoami: Whoami, stack: { id: string; name: string }): boolean {
+  const role = whoami.stack_grants?.[stack.id] ?? whoami.stack_grants?.[stack.name] ?? whoami.role;
+  return role === 'operator' || role === 'admin';
 }
 
 export function stackHref(name: string): string {

@@ -35,7 +35,7 @@ function facts(stack: Stack): HTMLElement {
 }
 
 function actions(ctx: PageContext, stack: Stack, notify: (text: string) => void, reload: () => void): HTMLElement | null {
-  if (!canOperate(ctx.whoami)) return null;
+  if (!canOperate(ctx.whoami, stack)) return null;
   const base = `/api/v1/stacks/${encodeURIComponent(stack.id)}`;
   const deploy = actionButton('Deploy', 'deploy', async () => {
     try {
@@ -138,8 +138,9 @@ class StackHeader {
   }
 }
 
-function buildSections(ctx: PageContext, stackId: string, notify: (text: string) => void) {
-  const operator = canOperate(ctx.whoami);
+function buildSections(ctx: PageContext, stack: Stack, notify: (text: string) => void) {
+  const stackId = stack.id;
+  const operator = canOperate(ctx.whoami, stack);
   return {
     deployments: deploymentsSection(ctx.api, stackId, operator, notify),
     timeline: timelineSection(ctx.api, stackId),
@@ -151,7 +152,7 @@ function buildSections(ctx: PageContext, stackId: string, notify: (text: string)
 
 function buildPage(ctx: PageContext, stack: Stack, chart: Statechart, disposables: Array<{ dispose(): void }>) {
   const header = new StackHeader(ctx, stack);
-  const { deployments, timeline, drift, preview, containers } = buildSections(ctx, stack.id, header.notify);
+  const { deployments, timeline, drift, preview, containers } = buildSections(ctx, stack, header.notify);
   const all: LiveSection[] = [deployments, timeline, drift, containers, ...(preview ? [preview] : [])];
   disposables.push(...all);
   fill(ctx.root, ...header.elements(),

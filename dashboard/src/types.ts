@@ -1,8 +1,9 @@
 // The API's JSON as the dashboard reads it (docs/api.md is the contract).
 
-export type Role = 'viewer' | 'operator' | 'admin';
+export type Role = 'none' | 'viewer' | 'operator' | 'admin';
 
-export interface Whoami { name: string; role: Role; stacks: string[] | null }
+/** `stack_grants`: the role on each stack the key reaches (null: every stack, at `role`). */
+export interface Whoami { name: string; role: Role; stacks: string[] | null; stack_grants?: Record<string, Role> | null }
 
 export interface LastDeployment {
   id: string; status: string; trigger: string; git_commit: string | null; error_message: string | null;

@@ -134,8 +134,12 @@ export interface ApiKeyRecord {
   id: string;
   name: string;
   key_hash: string;
-  role: 'viewer' | 'operator' | 'admin';
+  role: 'none' | 'viewer' | 'operator' | 'admin';
   stacks: string[] | null;
+  /** A role per stack (id or name); the key reaches only these stacks, each with its role. */
+  stack_grants?: Record<string, 'viewer' | 'operator'> | null;
+  /** A disabled key is refused (401) until an admin enables it again. */
+  disabled?: boolean;
   created_at: string;
   last_used_at: string | null;
 }

@@ -73,6 +73,7 @@ export const ApiKeyEntity = new EntitySchema<ApiKeyRecord>({
   tableName: 'api_keys',
   columns: {
     id, name: name(), key_hash: { ...name(), unique: true }, role: name(), stacks: json(true),
+    stack_grants: json(true), disabled: { type: 'boolean', default: false },
     created_at: time(), last_used_at: time(true),
   },
 });

@@ -40,7 +40,7 @@ describe('API keys and roles', () => {
     const { status, body } = await api.request('GET', '/api/v1/apikeys');
     assert.equal(status, 200);
     assert.ok(body.length >= 4);
-    for (const entry of body) assert.deepEqual(Object.keys(entry).sort(), ['created_at', 'id', 'last_used_at', 'name', 'role', 'stacks']);
+    for (const entry of body) assert.deepEqual(Object.keys(entry).sort(), ['created_at', 'disabled', 'id', 'last_used_at', 'name', 'role', 'stack_grants', 'stacks']);
   });
 
   test('the database holds the SHA-256 of a key and never the key itself', async () => {

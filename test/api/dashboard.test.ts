@@ -108,13 +108,13 @@ describe('the routes the dashboard reads', () => {
   });
 
   test('whoami names the key, its role and its stacks', async () => {
-    assert.deepEqual((await api.request('GET', '/api/v1/whoami')).body, { name: 'admin', role: 'admin', stacks: null });
+    assert.deepEqual((await api.request('GET', '/api/v1/whoami')).body, { name: 'admin', role: 'admin', stacks: null, stack_grants: null });
     const viewer = await createApiKey(api, 'watcher', 'viewer');
-    assert.deepEqual((await api.request('GET', '/api/v1/whoami', undefined, withKey(viewer.key))).body, { name: 'watcher', role: 'viewer', stacks: null });
+    assert.deepEqual((await api.request('GET', '/api/v1/whoami', undefined, withKey(viewer.key))).body, { name: 'watcher', role: 'viewer', stacks: null, stack_grants: null });
     const limited = await createApiKey(api, 'one stack', 'operator', ['shown']);
     const answer = await api.request('GET', '/api/v1/whoami', undefined, withKey(limited.key));
     assert.equal(answer.status, 200, 'a key limited to some stacks may ask who it is');
-    assert.deepEqual(answer.body, { name: 'one stack', role: 'operator', stacks: ['shown'] });
+    assert.deepEqual(answer.body, { name: 'one stack', role: 'operator', stacks: ['shown'], stack_grants: { shown: 'operator' } });
     assert.equal((await api.request('GET', '/api/v1/whoami', undefined, withKey('acc_wrong'))).status, 403);
   });
 

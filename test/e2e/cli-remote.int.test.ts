@@ -95,7 +95,7 @@ describe('the CLI against a running daemon', () => {
     const key = JSON.parse(created.stdout);
     assert.match(key.key, /^acc_/);
     const listed = await accelero(['keys', 'ls']);
-    assert.match(listed.stdout, /cli viewer +viewer +all/);
+    assert.match(listed.stdout, /cli viewer +viewer +all +no/);
     assert.equal(listed.stdout.includes(key.key), false);
     const asViewer = await accelero(['stacks', 'deploy', stack], { ACCELERO_API_KEY: key.key });
     assert.equal(asViewer.code, 3);

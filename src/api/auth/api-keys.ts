@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyStore } from '../../../persistence/api-key-store.ts';
-import type { Caller } from './roles.ts';
+import type { ApiKeyRecord } from '../../../persistence/entities/records.ts';
+import type { Caller, Role } from './roles.ts';
 
 // X-API-KEY verification. Keys are compared as SHA-256 digests: the bootstrap key with
 // timingSafeEqual, stored keys by their digest (only digests are stored), so neither the
@@ -28,16 +29,17 @@ export class ApiKeyAuthenticator {
     this.bootstrapDigest = hashApiKey(bootstrapKey);
   }
 
-  /** The caller a key belongs to, or undefined when no key matches. */
-  async identify(key: string): Promise<Caller | undefined> {
+  /** The caller a key belongs to, 'disabled' for a key an admin switched off, or undefined when no key matches. */
+  async identify(key: string): Promise<Caller | 'disabled' | undefined> {
     const digest = hashApiKey(key);
     if (sameDigest(digest, this.bootstrapDigest)) {
       return { name: BOOTSTRAP_ADMIN, keyId: null, role: 'admin', stacks: null };
     }
     const stored = await this.store.findByHash(digest);
     if (!stored || !sameDigest(stored.key_hash, digest)) return undefined;
+    if (stored.disabled) return 'disabled';
     this.touch(stored.id);
-    return { name: stored.name, keyId: stored.id, role: stored.role, stacks: stored.stacks };
+    return { name: stored.name, keyId: stored.id, role: stored.role, ...reachOf(stored) };
   }
 
   private touch(id: string): void {
@@ -50,4 +52,11 @@ export class ApiKeyAuthenticator {
   forget(id: string): void {
     this.lastTouched.delete(id);
   }
+}
+
+/** The stacks a stored key reaches and its role on each: `stacks` at the key's role, `stack_grants` at theirs. */
+export function reachOf(key: Pick<ApiKeyRecord, 'role' | 'stacks' | 'stack_grants'>): Pick<Caller, 'stacks' | 'grants'> {
+  if (!key.stacks && !key.stack_grants) return { stacks: null, grants: null };
+  const grants: Record<string, Role> = { ...Object.fromEntries((key.stacks ?? []).map((stack) => [stack, key.role])), ...(key.stack_grants ?? {}) };
+  return { stacks: Object.keys(grants), grants };
 }

@@ -3,7 +3,7 @@ import type { StackRecord } from '../../../persistence/entities/records.ts';
 import { ForbiddenError, TooManyAttemptsError, UnauthorizedError } from '../errors.ts';
 import type { ApiKeyAuthenticator } from './api-keys.ts';
 import type { FailedAuthLimiter } from './failed-auth-limiter.ts';
-import { canAccessStack, hasRole, type Caller, type Role } from './roles.ts';
+import { bestRole, canAccessStack, hasRole, roleOn, type Caller, type Role } from './roles.ts';
 
 // Who calls, and may they use the route that matched. Identification runs for every request
 // (X-API-KEY → Caller); authorization runs inside each route, with the access the route was
@@ -19,6 +19,8 @@ interface AuthState {
   caller?: Caller;
   /** A key was sent and matches no key. */
   invalidKey: boolean;
+  /** A key was sent that an admin disabled. */
+  disabledKey?: boolean;
   stacks: StackLookup;
 }
 
@@ -42,8 +44,11 @@ export function identifyCaller(keys: ApiKeyAuthenticator, stacks: StackLookup, l
         ctx.set('Retry-After', String(wait));
         throw new TooManyAttemptsError(wait);
       }
-      state.caller = await keys.identify(key);
-      if (!state.caller) {
+      const identified = await keys.identify(key);
+      // A disabled key is a known one: no failed attempt, and routes that need a key say why.
+      state.disabledKey = identified === 'disabled';
+      state.caller = identified === 'disabled' ? undefined : identified;
+      if (!state.caller && !state.disabledKey) {
         state.invalidKey = true;
         await limiter.recordFailure(ctx.ip);
       }
@@ -52,12 +57,17 @@ export function identifyCaller(keys: ApiKeyAuthenticator, stacks: StackLookup, l
   };
 }
 
-/** The caller, with at least `role`; throws the 401 or 403. */
-export function requireCaller(ctx: Context, role: Role, what = `${ctx.method} ${ctx.path.slice(0, 200)}`): Caller {
+/**
+ * The caller, with at least `role` (on some stack, with `anywhere`: the route then checks the
+ * stack or answers only about the stacks the caller has the role on); throws the 401 or 403.
+ */
+export function requireCaller(ctx: Context, role: Role, what = `${ctx.method} ${ctx.path.slice(0, 200)}`, anywhere = false): Caller {
   const state = ctx.state.auth as AuthState;
   if (state.invalidKey) throw new ForbiddenError('invalid API key');
+  if (state.disabledKey) throw new UnauthorizedError('this API key is disabled; an admin can enable it again (PATCH /api/v1/apikeys/{id} {"disabled": false})');
   if (!state.caller) throw new UnauthorizedError('missing X-API-KEY header');
-  if (!hasRole(state.caller, role)) throw new ForbiddenError(`${what} needs the ${role} role; this key has ${state.caller.role}`);
+  const has = anywhere ? bestRole(state.caller) : state.caller.role;
+  if (!hasRole({ role: has }, role)) throw new ForbiddenError(`${what} needs the ${role} role; this key has ${has}`);
   return state.caller;
 }
 
@@ -72,13 +82,16 @@ export interface RouteAccess {
 /** The check a route runs before its handler. */
 export function authorize(access: RouteAccess, routeName: string) {
   return async (ctx: Context, next: Next) => {
-    const caller = requireCaller(ctx, access.role, routeName);
+    const caller = requireCaller(ctx, access.role, routeName, access.stackParam || access.filtersByGrant);
     if (access.stackParam) {
       const stack = await (ctx.state.auth as AuthState).stacks.find(String(ctx.params.id));
       ctx.state.stack = stack;
       // An unknown stack falls through to the route's 404.
       if (stack && !canAccessStack(caller, stack)) {
         throw new ForbiddenError(`this key is not granted stack "${String(ctx.params.id).slice(0, 100)}"`);
+      }
+      if (stack && !hasRole({ role: roleOn(caller, stack) }, access.role)) {
+        throw new ForbiddenError(`${routeName} needs the ${access.role} role on stack "${stack.name}"; this key has ${roleOn(caller, stack)} there`);
       }
     } else if (caller.stacks !== null && !access.filtersByGrant) {
       throw new ForbiddenError(`a key limited to some stacks cannot use ${routeName}`);

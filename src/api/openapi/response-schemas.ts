@@ -6,6 +6,12 @@ import { z } from 'zod';
 const nullableText = z.string().nullable();
 const time = z.string().describe('ISO-8601 timestamp');
 
+const apiKey = z.object({
+  id: z.string(), name: z.string(), role: z.enum(['none', 'viewer', 'operator', 'admin']), stacks: z.array(z.string()).nullable(),
+  stack_grants: z.record(z.string(), z.enum(['viewer', 'operator'])).nullable(), disabled: z.boolean(),
+  created_at: time, last_used_at: time.nullable(),
+});
+
 export const responseSchemas = {
   Error: z.object({ error: z.string(), code: z.string(), field: z.string().optional() }),
   Status: z.object({ status: z.string() }),
@@ -54,15 +60,12 @@ export const responseSchemas = {
     stack_actors: z.object({ running: z.number().int(), busy: z.number().int(), restarted: z.number().int() }),
     parked: z.array(z.object({ stack_id: z.string(), stack_name: z.string(), error: z.string() })),
   }),
-  Whoami: z.object({ name: z.string(), role: z.enum(['viewer', 'operator', 'admin']), stacks: z.array(z.string()).nullable() }),
-  ApiKey: z.object({
-    id: z.string(), name: z.string(), role: z.enum(['viewer', 'operator', 'admin']), stacks: z.array(z.string()).nullable(),
-    created_at: time, last_used_at: time.nullable(),
+  Whoami: z.object({
+    name: z.string(), role: z.enum(['none', 'viewer', 'operator', 'admin']), stacks: z.array(z.string()).nullable(),
+    stack_grants: z.record(z.string(), z.enum(['none', 'viewer', 'operator', 'admin'])).nullable().describe('the role on each stack it reaches; null = every stack at its role'),
   }),
-  CreatedApiKey: z.object({
-    id: z.string(), name: z.string(), role: z.enum(['viewer', 'operator', 'admin']), stacks: z.array(z.string()).nullable(),
-    created_at: time, last_used_at: time.nullable(), key: z.string().describe('acc_ + 64 hex; shown only in this answer'), message: z.string(),
-  }),
+  ApiKey: apiKey,
+  CreatedApiKey: apiKey.extend({ key: z.string().describe('acc_ + 64 hex; shown only in this answer'), message: z.string() }),
   AuditEntry: z.object({
     id: z.number().int(), at: time, actor: z.string(), action: z.string(), target: nullableText, stack_id: nullableText,
     outcome: z.enum(['success', 'denied', 'rejected', 'error']), detail: nullableText,

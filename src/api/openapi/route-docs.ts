@@ -7,7 +7,7 @@ import { rollbackBody } from '../routes/rollback.ts';
 import { logsQuery, restartQuery } from '../routes/containers.ts';
 import { resourceQuery } from '../routes/resources.ts';
 import { legacyWebhookSchema } from '../routes/webhooks.ts';
-import { createApiKeySchema } from '../auth/api-key-schema.ts';
+import { createApiKeySchema, updateApiKeySchema } from '../auth/api-key-schema.ts';
 import type { Role } from '../auth/roles.ts';
 import { createStackSchema, registryBodySchema, secretBodySchema, updateStackSchema } from '../stack-schema.ts';
 import { genericPushSchema } from '../webhooks/generic.ts';
@@ -91,6 +91,7 @@ export const routeDocs = {
   'POST /api/v1/apikeys': { summary: 'Create an API key (shown once)', tag: 'auth', ...admin, body: createApiKeySchema, answers: { 201: ['created; `key` is shown only here', 'CreatedApiKey'], ...invalid, 409: e('name taken') } },
   'GET /api/v1/apikeys': { summary: 'List API keys (never the keys themselves)', tag: 'auth', ...admin, answers: { 200: ['keys', 'ApiKey[]'] } },
   'GET /api/v1/apikeys/{id}': { summary: 'Get an API key', tag: 'auth', ...admin, answers: { 200: ['the key', 'ApiKey'], 404: e('no such key') } },
+  'PATCH /api/v1/apikeys/{id}': { summary: 'Disable a key (refused with 401 until enabled again) or enable it', tag: 'auth', ...admin, body: updateApiKeySchema, answers: { 200: ['the key', 'ApiKey'], ...invalid, 404: e('no such key') } },
   'DELETE /api/v1/apikeys/{id}': { summary: 'Revoke an API key', tag: 'auth', ...admin, answers: { 200: ['deleted', 'Status'], 404: e('no such key') } },
   'GET /api/v1/audit': { summary: 'Audit trail of mutations, newest first (an admin sees every entry, other keys those about their stacks)', tag: 'auth', ...viewer, filtersByGrant: true, query: auditQuerySchema, answers: { 200: ['entries', 'AuditEntry[]'], ...invalid } },
   'POST /webhook': { summary: 'Legacy webhook: deploy the named stack (signed with its secret, or an operator key when it has none)', tag: 'webhooks', ...signed, body: legacyWebhookSchema, answers: { 202: ['queued', 'DeployAccepted'], ...invalid, ...signature, 404: e('unknown stack (never a fallback)'), 409: e('delivery replayed') } },

@@ -6,7 +6,7 @@ import type { ApiKeyRecord } from '../../../persistence/entities/records.ts';
 import { generateApiKey } from '../../api-key-file.ts';
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import { BOOTSTRAP_ADMIN, hashApiKey, type ApiKeyAuthenticator } from '../auth/api-keys.ts';
-import { createApiKeySchema } from '../auth/api-key-schema.ts';
+import { createApiKeySchema, updateApiKeySchema } from '../auth/api-key-schema.ts';
 
 // /api/v1/apikeys (admin): keys are `acc_` + 64 hex, shown once in the 201 answer and stored
 // only as their SHA-256.
@@ -17,7 +17,10 @@ export interface ApiKeyRouteDeps {
 }
 
 function presentApiKey(key: ApiKeyRecord) {
-  return { id: key.id, name: key.name, role: key.role, stacks: key.stacks, created_at: key.created_at, last_used_at: key.last_used_at };
+  return {
+    id: key.id, name: key.name, role: key.role, stacks: key.stacks, stack_grants: key.stack_grants ?? null, disabled: key.disabled ?? false,
+    created_at: key.created_at, last_used_at: key.last_used_at,
+  };
 }
 
 export function apiKeyRoutes(deps: ApiKeyRouteDeps): Router {
@@ -32,7 +35,8 @@ export function apiKeyRoutes(deps: ApiKeyRouteDeps): Router {
     const key = generateApiKey();
     const record: ApiKeyRecord = {
       id: randomUUID(), name: input.name, key_hash: hashApiKey(key), role: input.role,
-      stacks: input.stacks ?? null, created_at: new Date().toISOString(), last_used_at: null,
+      stacks: input.stacks ?? null, stack_grants: input.stack_grants ?? null, disabled: input.disabled ?? false,
+      created_at: new Date().toISOString(), last_used_at: null,
     };
     await deps.apiKeys.insert(record);
     ctx.state.auditTarget = record.id;
@@ -48,6 +52,13 @@ export function apiKeyRoutes(deps: ApiKeyRouteDeps): Router {
     const key = await deps.apiKeys.get(ctx.params.id!);
     if (!key) throw new NotFoundError(`API key "${ctx.params.id}" not found`);
     ctx.body = presentApiKey(key);
+  });
+
+  route(router, 'PATCH /api/v1/apikeys/{id}', async (ctx) => {
+    const input = updateApiKeySchema.parse(ctx.request.body ?? {});
+    const key = await deps.apiKeys.get(ctx.params.id!);
+    if (!key) throw new NotFoundError(`API key "${ctx.params.id}" not found`);
+    ctx.body = presentApiKey(await deps.apiKeys.setDisabled(key.id, input.disabled));
   });
 
   route(router, 'DELETE /api/v1/apikeys/{id}', async (ctx) => {

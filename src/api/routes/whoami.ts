@@ -9,7 +9,7 @@ export function whoamiRoutes(): Router {
   route(router, 'GET /api/v1/whoami', (ctx) => {
     const caller = callerOf(ctx);
     if (!caller) throw new UnauthorizedError('missing X-API-KEY header');
-    ctx.body = { name: caller.name, role: caller.role, stacks: caller.stacks };
+    ctx.body = { name: caller.name, role: caller.role, stacks: caller.stacks, stack_grants: caller.grants ?? null };
   });
   return router;
 }
