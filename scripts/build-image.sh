@@ -47,4 +47,8 @@ tar -cf - -C "$root" --null -T "$files" -C "$(dirname "$modules")" --transform "
     --build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     --label accelero.image.source="$source_hash" \
     -t "$tag" -t accelero:local - >/dev/null
+# Images of earlier sources go (their tags; layers still used by the new image stay).
+for old in $(docker images --filter label=accelero.image.source --format '{{.Repository}}:{{.Tag}}' | grep '^accelero:src-' | grep -vx "$tag" || true); do
+  docker rmi "$old" >/dev/null 2>&1 || true
+done
 say "built $tag = accelero:local ($(docker image inspect --format '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'))"

@@ -83,7 +83,7 @@ export async function checkOwnContainer(
   if (!id) return { inContainer: false };
   const own = await inspectOwnContainer(docker, id);
   if (!own) {
-    logger.warn(`running in container ${id.slice(0, 12)}, which the engine does not know (yet): the data-directory mount is not checked`);
+    logger.warn(`running in container ${id.slice(0, 12)}, which could not be inspected (is the engine reachable?): whether STACKS_DATA_DIR lines up with the Docker host is not checked`);
     return { inContainer: true, ownContainerId: id };
   }
   const warning = hostPathWarning(paths.stacksDataDir, paths.hostStacksDataDir ?? paths.stacksDataDir, own.mounts);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sqlite3 from 'sqlite3';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bridgeGateway, readyz, startAcceleroContainer, type AcceleroContainer } from '../support/accelero-container.ts';
 import { allContainers, cleanupStack, docker, uniqueStackName } from '../support/docker.ts';
@@ -121,5 +122,42 @@ describe('Accelero as a supervised container', () => {
     assert.equal(state.ExitCode, 0, await accelero.logs());
     const statuses = await statusesInDatabase(join(accelero.dataDir, 'accelero.db'));
     assert.deepEqual(statuses.filter((s) => s === 'in_progress' || s === 'pending'), []);
+  });
+});
+
+describe('Accelero as a container with its data directory mounted elsewhere', () => {
+  const stack = uniqueStackName('hostpath');
+  let repo: TestGitRepo;
+  let git: GitHttpServer;
+  let accelero: AcceleroContainer;
+  let hostDir = '';
+
+  before(async () => {
+    repo = await createGitRepo({ 'docker-compose.yaml': compose('one'), 'site/greeting.txt': 'mapped to the host\n' });
+    git = await startGitHttpServer({ host: await bridgeGateway() });
+    hostDir = await mkdtemp('/tmp/accelero-container-');
+    accelero = await startAcceleroContainer({ dataDir: hostDir, mountAt: '/var/lib/accelero', env: { HOST_STACKS_DATA_DIR: join(hostDir, 'stacks') } });
+  });
+
+  after(async () => {
+    await accelero?.remove();
+    await cleanupStack(stack);
+    await git?.stop();
+    await repo?.remove();
+    if (hostDir) await rm(hostDir, { recursive: true, force: true });
+  });
+
+  test('HOST_STACKS_DATA_DIR maps the relative bind mount to the host path', async () => {
+    await readyz(accelero);
+    assert.doesNotMatch(await accelero.logs(), /WARN: STACKS_DATA_DIR/);
+    const created = await accelero.request('POST', '/api/v1/stacks', { name: stack, repo_url: git.addRepo('mapped', repo.dir) });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const commit = await repo.git('rev-parse', 'HEAD');
+    await eventually(async () => (await accelero.request<Deployment[]>('GET', `/api/v1/stacks/${stack}/deployments`)).body
+      .find((d) => d.git_commit === commit && d.status === 'completed'), 'the deploy');
+    const [web] = await allContainers(stack);
+    assert.equal(await readFileIn(web!.Id, '/conf/greeting.txt'), 'mapped to the host\n');
+    const bind = (await docker.getContainer(web!.Id).inspect()).HostConfig.Binds?.[0] ?? '';
+    assert.ok(bind.startsWith(join(hostDir, 'stacks', stack)), bind);
   });
 });

@@ -51,18 +51,28 @@ export interface AcceleroContainer {
   remove(): Promise<void>;
 }
 
-export async function startAcceleroContainer(options: { env?: Record<string, string>; dataDir?: string; labels?: Record<string, string> } = {}): Promise<AcceleroContainer> {
+export interface ContainerOptions {
+  env?: Record<string, string>;
+  /** Host directory for the data (default: a new temp directory, removed by remove()). */
+  dataDir?: string;
+  /** Where the container mounts it (default: the same path as on the host). */
+  mountAt?: string;
+  labels?: Record<string, string>;
+}
+
+export async function startAcceleroContainer(options: ContainerOptions = {}): Promise<AcceleroContainer> {
   const image = await acceleroImage();
   const dataDir = options.dataDir ?? await mkdtemp('/tmp/accelero-container-');
   const apiKey = `acc_${randomBytes(16).toString('hex')}`;
   const name = `accelero-test-${randomBytes(4).toString('hex')}`;
-  const env = { DATABASE_PATH: join(dataDir, 'accelero.db'), STACKS_DATA_DIR: join(dataDir, 'stacks'), API_KEY: apiKey, ...options.env };
+  const inside = options.mountAt ?? dataDir;
+  const env = { DATABASE_PATH: join(inside, 'accelero.db'), STACKS_DATA_DIR: join(inside, 'stacks'), API_KEY: apiKey, ...options.env };
   const container = await docker.createContainer({
     name, Image: image, Labels: { [CONTAINER_LABEL]: '1', ...options.labels },
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     ExposedPorts: { '8000/tcp': {} },
     HostConfig: {
-      Binds: ['/var/run/docker.sock:/var/run/docker.sock', `${dataDir}:${dataDir}`],
+      Binds: ['/var/run/docker.sock:/var/run/docker.sock', `${dataDir}:${inside}`],
       PortBindings: { '8000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
       RestartPolicy: { Name: 'unless-stopped' },
     },
