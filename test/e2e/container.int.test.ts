@@ -161,3 +161,43 @@ describe('Accelero as a container with its data directory mounted elsewhere', ()
     assert.ok(bind.startsWith(join(hostDir, 'stacks', stack)), bind);
   });
 });
+
+describe('Accelero in a stack it manages', () => {
+  const stack = uniqueStackName('self');
+  let repo: TestGitRepo;
+  let git: GitHttpServer;
+  let accelero: AcceleroContainer;
+
+  before(async () => {
+    repo = await createGitRepo({ 'docker-compose.yaml': compose('one'), 'site/greeting.txt': 'x\n' });
+    git = await startGitHttpServer({ host: await bridgeGateway() });
+    // Labelled as a replica of a service the stack's compose file does not declare: the plan
+    // would remove it as an extra container, and a stack removal would take it.
+    accelero = await startAcceleroContainer({ labels: { 'accelero.stack': stack, 'accelero.service': 'accelero', 'com.docker.compose.container-number': '1' } });
+  });
+
+  after(async () => {
+    await accelero?.remove();
+    await cleanupStack(stack);
+    await git?.stop();
+    await repo?.remove();
+  });
+
+  const startedAt = async () => (await docker.getContainer(accelero.id).inspect()).State.StartedAt;
+
+  test('a deploy leaves its own container running, and so does deleting the stack with its containers', async () => {
+    await readyz(accelero);
+    const started = await startedAt();
+    const created = await accelero.request('POST', '/api/v1/stacks', { name: stack, repo_url: git.addRepo('self', repo.dir) });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const commit = await repo.git('rev-parse', 'HEAD');
+    await eventually(async () => (await accelero.request<Deployment[]>('GET', `/api/v1/stacks/${stack}/deployments`)).body
+      .find((d) => d.git_commit === commit && d.status === 'completed'), 'the deploy');
+    assert.equal(await startedAt(), started, 'the deploy did not stop Accelero');
+    const removed = await accelero.request('DELETE', `/api/v1/stacks/${stack}?remove_containers=true`);
+    assert.ok(removed.status < 300, JSON.stringify(removed.body));
+    await eventually(async () => (await allContainers(stack)).every((c) => c.Id === accelero.id), 'the stack\'s other containers to go');
+    assert.equal(await startedAt(), started, 'the removal did not stop Accelero');
+    assert.match(await accelero.logs(), /own container accelero-test-\w+ is never stopped, recreated or removed by Accelero: left running/);
+  });
+});
