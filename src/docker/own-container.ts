@@ -42,14 +42,13 @@ export function hostPathOf(insidePath: string, mounts: MountFact[]): string | un
  */
 export function hostPathWarning(stacksDataDir: string, expectedHostDir: string, mounts: MountFact[]): string | undefined {
   const actual = hostPathOf(stacksDataDir, mounts);
-  const fix = `mount the data directory at the same absolute path (-v ${stacksDataDir}:${stacksDataDir}) or set HOST_STACKS_DATA_DIR to where the host has it`;
-  if (actual === undefined) {
-    return `STACKS_DATA_DIR ${stacksDataDir} is on no mount of Accelero's container: a relative bind mount of a stack would name ${expectedHostDir} on the Docker host, which does not hold the stack's files; ${fix}`;
-  }
   if (actual === expectedHostDir) return undefined;
+  const samePath = 'mount the data directory at the same absolute path inside and outside (-v /var/lib/accelero:/var/lib/accelero)';
+  if (actual === undefined) {
+    return `STACKS_DATA_DIR ${stacksDataDir} is on no mount of Accelero's container: a relative bind mount of a stack would name ${expectedHostDir} on the Docker host, which does not hold the stack's files; ${samePath}, or mount it and set HOST_STACKS_DATA_DIR to its path on the host`;
+  }
   const variable = expectedHostDir === stacksDataDir ? 'STACKS_DATA_DIR' : 'HOST_STACKS_DATA_DIR';
-  return `STACKS_DATA_DIR ${stacksDataDir} is ${actual} on the Docker host, but relative bind mounts of stacks would name ${expectedHostDir} (${variable}); `
-    + `set HOST_STACKS_DATA_DIR=${actual} or ${fix.replace(' or set HOST_STACKS_DATA_DIR to where the host has it', '')}`;
+  return `STACKS_DATA_DIR ${stacksDataDir} is ${actual} on the Docker host, but relative bind mounts of stacks would name ${expectedHostDir} (${variable}); set HOST_STACKS_DATA_DIR=${actual} or ${samePath}`;
 }
 
 export interface OwnContainer { id: string; name: string; mounts: MountFact[] }
