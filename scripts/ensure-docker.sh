@@ -3,7 +3,8 @@
 # Installs Debian's docker.io and starts dockerd only when no engine answers; says what it does.
 #   --test-env       also installs what the integration tests use (busybox-static, docker-registry,
 #                    apache2-utils, openssh-server, git, and chromium with a font for the
-#                    dashboard's browser tests) and builds the test images.
+#                    dashboard's browser tests), builds the test images and Accelero's image of
+#                    this source (npm run image, once per source: the container e2e tests use it).
 #   --sample-images  builds the busybox images the README's quick start deploys (offline).
 set -euo pipefail
 
@@ -58,6 +59,7 @@ fi
 if [ $want_test_env = 1 ]; then
   apt_install busybox-static docker-registry apache2-utils openssh-server openssh-client git chromium fonts-dejavu-core
   bash "$here/build-test-images.sh"
+  bash "$here/build-image.sh" --if-missing
 elif [ $want_sample_images = 1 ]; then
   apt_install busybox-static git
   bash "$here/build-test-images.sh"

@@ -32,6 +32,7 @@ import type { ComposeLoader } from './compose/types.ts';
 import type { AcceleroConfig } from './config/config.ts';
 import { createDockerClient } from './docker/client.ts';
 import { createDockerEngine, type DockerEngine } from './docker/index.ts';
+import { checkOwnContainer } from './docker/own-container.ts';
 import { EngineAvailability } from './engine-availability.ts';
 import { openFrontDoor, type FrontDoor } from './front-door.ts';
 import { createGitSource, type AcceleroGitSource } from './git/index.ts';
@@ -73,7 +74,7 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
   const stores = openStores(db);
   const history = new HistoryPruner(new HistoryStore(db, config.retention), logger);
   const secrets = createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
-  const engine = createDockerEngine(createDockerClient(config), logger.child({ component: 'docker' }));
+  const engine = await dockerEngine(config, logger);
   const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }), commandTimeoutMs: config.gitTimeoutMs });
   const compose = createWorkerComposeLoader();
   const core = buildCore({
@@ -117,6 +118,15 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
     logger.info('stopped');
   };
   return { port: front.port, apiKey, shutdown };
+}
+
+/** The engine, told which container Accelero runs in (self-protection) and where the host has STACKS_DATA_DIR. */
+async function dockerEngine(config: AcceleroConfig, logger: Logger): Promise<DockerEngine> {
+  const docker = createDockerClient(config);
+  const log = logger.child({ component: 'docker' });
+  const container = await checkOwnContainer(docker, config, log);
+  const hostPaths = config.hostStacksDataDir ? { inside: config.stacksDataDir, host: config.hostStacksDataDir } : undefined;
+  return createDockerEngine(docker, log, { ...container, hostPaths });
 }
 
 /** A database that cannot be opened yet (a full disk) is waited for, the reason shown by /readyz. */

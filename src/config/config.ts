@@ -14,6 +14,8 @@ export interface AcceleroConfig {
   dataDir: string;
   databasePath: string;
   stacksDataDir: string;
+  /** HOST_STACKS_DATA_DIR: where STACKS_DATA_DIR is on the Docker host, when Accelero's container mounts it elsewhere. */
+  hostStacksDataDir?: string;
   /** dockerode connection: a unix socket path, or host/port for tcp. */
   docker: { socketPath: string } | { host: string; port: number; protocol: 'http' | 'https' };
   dockerDescription: string;
@@ -66,6 +68,14 @@ function allowedHostPaths(env: Env): string[] | undefined {
 }
 
 type Env = Record<string, string | undefined>;
+
+function absolutePath(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  // A path on another machine (the Docker host): resolving it against this cwd would be wrong.
+  if (!isAbsolute(raw)) throw new ValidationError(`${name}=${raw} is not an absolute path`, name);
+  return resolve(raw);
+}
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -127,6 +137,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Acceler
     dataDir: resolve(databasePath, '..'),
     databasePath,
     stacksDataDir,
+    hostStacksDataDir: absolutePath(env, 'HOST_STACKS_DATA_DIR'),
     ...dockerConnection(env),
     dockerTimeoutMs: positiveDuration(env, 'DOCKER_TIMEOUT', 60_000),
     webhookSecret: env.WEBHOOK_SECRET || undefined,

@@ -3,6 +3,7 @@
 // outside src/docker see only the DockerEngine (engine.ts).
 
 import type Dockerode from 'dockerode';
+import type { HostPathMap } from './host-paths.ts';
 import type { Logger } from './logger.ts';
 
 export interface EngineConnection {
@@ -10,4 +11,8 @@ export interface EngineConnection {
   readonly logger: Logger;
   /** When this process last pulled each reference. */
   readonly lastPulled: Map<string, number>;
+  /** The container Accelero runs in: never stopped or removed by its own plans (self-protection.ts). */
+  readonly ownContainerId?: string;
+  /** HOST_STACKS_DATA_DIR: where bind sources under STACKS_DATA_DIR are on the Docker host. */
+  readonly hostPaths?: HostPathMap;
 }

@@ -8,6 +8,7 @@ import { computeDrift } from './drift.ts';
 import { pullForDrift } from './drift-pulls.ts';
 import { engine } from './engine-errors.ts';
 import { planRollout } from './plan.ts';
+import { protectOwnContainer } from './self-protection.ts';
 import { assessHealth, type StackHealth } from './stack-health.ts';
 import type { ActualState, DriftItem, Plan, RegistryAuth } from './types.ts';
 
@@ -27,7 +28,7 @@ export async function diffStack(conn: EngineConnection, project: ComposeProject,
   const pulled = request.pull === false ? [] : await pullForDrift(conn, project, { stackName, registryAuth: request.registryAuth, serviceFilter });
   const actual = await readStack(conn, stackName, project);
   const drift = computeDrift(project, actual, { serviceFilter, pinnedImageIds: request.pinnedImageIds });
-  const plan = planRollout(project, actual, drift, { serviceFilter });
+  const plan = protectOwnContainer(planRollout(project, actual, drift, { serviceFilter }), conn.ownContainerId);
   return { actual, drift, plan, health: assessHealth(project, actual, serviceFilter), pulled };
 }
 

@@ -20,6 +20,7 @@ import type { EngineConnection } from './connection.ts';
 import { diffStack, type DiffRequest, type StackDiff } from './diff-stack.ts';
 import { EngineFault, engineMessage } from './engine-errors.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { projectOnHost, type HostPathMap } from './host-paths.ts';
 import { removeReplaced } from './replaced.ts';
 import { restoreSnapshots } from './rollback.ts';
 import { listStackContainers } from './stack-containers.ts';
@@ -52,19 +53,28 @@ export interface DockerEngine extends ContainerOperations, ResourceLists {
   resourceOwners(query: ResourceQuery): Promise<ResourceOwnership>;
 }
 
-export function createDockerEngine(docker: Dockerode, logger: Logger = silentLogger): DockerEngine {
-  const conn: EngineConnection = { docker, logger, lastPulled: new Map() };
+export interface EngineSettings {
+  /** The container Accelero runs in (own-container.ts), protected from its own plans. */
+  ownContainerId?: string;
+  /** HOST_STACKS_DATA_DIR, mapped onto bind sources at apply (host-paths.ts). */
+  hostPaths?: HostPathMap;
+  /** Accelero runs in a container: an engine that does not answer is never started from there. */
+  inContainer?: boolean;
+}
+
+export function createDockerEngine(docker: Dockerode, logger: Logger = silentLogger, settings: EngineSettings = {}): DockerEngine {
+  const conn: EngineConnection = { docker, logger, lastPulled: new Map(), ...settings };
   const address = addressOf(docker);
   return {
     address,
-    ping: () => ping(docker, address),
+    ping: () => ping(docker, address, settings.inContainer === true),
     diff: (project, stackName, request) => diffStack(conn, project, stackName, request),
-    apply: (plan, project, ctx) => applyPlan(conn, plan, project, ctx),
+    apply: (plan, project, ctx) => applyPlan(conn, plan, projectOnHost(project, settings.hostPaths), ctx),
     verify: (project, stackName, services) => verifyServices(conn, project, stackName, services),
     removeReplaced: (stackName, snapshots, onProgress) => removeReplaced(conn, stackName, snapshots, onProgress),
     restore: (stackName, deploymentId, snapshots, onProgress) => restoreSnapshots(conn, snapshots, { stackName, deploymentId, onProgress }),
     listContainers: (stackName) => listStackContainers(docker, stackName),
-    removeStack: (stackName, options) => removeStack(docker, logger, stackName, options),
+    removeStack: (stackName, options) => removeStack(docker, logger, stackName, { ...options, ownContainerId: settings.ownContainerId }),
     resourceOwners: (query) => resourceOwners(docker, query),
     ...containerOperations(docker),
     ...resourceLists(docker),
@@ -76,7 +86,10 @@ function addressOf(docker: Dockerode): string {
   return modem.socketPath ? `unix://${modem.socketPath}` : `${modem.protocol ?? 'http'}://${modem.host}:${modem.port}`;
 }
 
-async function ping(docker: Dockerode, address: string): Promise<void> {
+const START_ENGINE = 'Start dockerd (Debian: apt-get install docker.io; scripts/ensure-docker.sh) or point DOCKER_HOST / DOCKER_SOCK at a running engine';
+const MOUNT_ENGINE = 'Accelero runs in a container and never installs or starts an engine there: mount the host\'s socket (-v /var/run/docker.sock:/var/run/docker.sock) or set DOCKER_HOST';
+
+async function ping(docker: Dockerode, address: string, inContainer: boolean): Promise<void> {
   try {
     await docker.ping();
   } catch (error) {
@@ -84,7 +97,7 @@ async function ping(docker: Dockerode, address: string): Promise<void> {
     const hung = error instanceof EngineFault && error.code === 'docker_timeout';
     const what = hung ? error.message : `Docker engine not reachable at ${address}: ${engineMessage(error)}`;
     throw new DockerError(
-      `${what}. Start dockerd (Debian: apt-get install docker.io; scripts/ensure-docker.sh) or point DOCKER_HOST / DOCKER_SOCK at a running engine`,
+      `${what}. ${inContainer ? MOUNT_ENGINE : START_ENGINE}`,
       hung ? 'docker_timeout' : 'docker_unavailable', { cause: error });
   }
 }

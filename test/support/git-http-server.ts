@@ -54,6 +54,8 @@ export interface GitHttpServer {
 }
 
 export interface GitHttpServerOptions {
+  /** Address to listen on and to put in URLs (default 127.0.0.1; containers reach the bridge gateway's). */
+  host?: string;
   /** When given, every request needs these basic-auth credentials. */
   auth?: { username: string; password: string };
   /** When given, every request is answered 302 to the same path on this base URL (after auth). */
@@ -196,8 +198,9 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
   const server = createServer((req, res) => {
     handle(state, options, req, res).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const baseUrl = `http://${host}:${(server.address() as AddressInfo).port}`;
 
   return {
     baseUrl,
