@@ -19,7 +19,7 @@ import { HistoryStore } from '../persistence/history-store.ts';
 import { ApiKeyStore } from '../persistence/api-key-store.ts';
 import { AuditStore } from '../persistence/audit-store.ts';
 import { DeploymentStore } from '../persistence/deployment-store.ts';
-import { SnapshotStore } from '../persistence/snapshot-store.ts';
+import { SnapshotStore, type SnapshotSealer } from '../persistence/snapshot-store.ts';
 import { StackStore } from '../persistence/stack-store.ts';
 import { DriftStore } from '../persistence/drift-store.ts';
 import { TransitionStore } from '../persistence/transition-store.ts';
@@ -71,9 +71,9 @@ export async function startAccelero(config: AcceleroConfig, options: { signal?: 
 async function startServing(config: AcceleroConfig, logger: Logger, front: FrontDoor, lock: DataDirLock, signal?: AbortSignal): Promise<RunningAccelero> {
   const apiKey = await bootstrapApiKey(config, logger, front.port);
   const db = await openDatabaseWaiting(config, logger, front, signal);
-  const stores = openStores(db);
-  const history = new HistoryPruner(new HistoryStore(db, config.retention), logger);
   const secrets = createSecretBox({ key: config.encryptionKey, keyFile: config.encryptionKeyFile, dataDir: config.dataDir });
+  const stores = openStores(db, secrets);
+  const history = new HistoryPruner(new HistoryStore(db, config.retention), logger);
   const engine = await dockerEngine(config, logger);
   const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }), commandTimeoutMs: config.gitTimeoutMs });
   const compose = createWorkerComposeLoader();
@@ -152,14 +152,14 @@ function policySettings(config: AcceleroConfig): PolicySettings {
   };
 }
 
-export function openStores(db: Database) {
+export function openStores(db: Database, secrets: SnapshotSealer) {
   return {
     stacks: new StackStore(db),
     deployments: new DeploymentStore(db, (d) => {
       const seconds = d.completed_at ? (Date.parse(d.completed_at) - Date.parse(d.started_at)) / 1000 : 0;
       recordDeploymentFinished(d.status, seconds);
     }),
-    snapshots: new SnapshotStore(db),
+    snapshots: new SnapshotStore(db, secrets),
     transitions: new TransitionStore(db),
     drift: new DriftStore(db),
     stackSecrets: openStackSecretStore(db),

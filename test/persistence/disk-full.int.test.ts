@@ -10,7 +10,7 @@ import { SqliteConnection } from '../../persistence/sqlite-connection.ts';
 import { TransitionStore } from '../../persistence/transition-store.ts';
 import { eventually } from '../support/daemon.ts';
 import { mountSmallDisk } from '../support/small-disk.ts';
-import { recordingLogger, snapshot, transition } from './helpers.ts';
+import { recordingLogger, snapshot, testSealer, transition } from './helpers.ts';
 
 // A database on a real 8 MiB tmpfs that is filled to the last byte: SQLite fails with
 // SQLITE_FULL (or an I/O error for the -shm file) exactly as on a full production disk.
@@ -20,7 +20,7 @@ const quickRetry = { budgetMs: 120_000, minDelayMs: 20, maxDelayMs: 200 };
 async function seeded(db: Database, count: number) {
   const transitions = new TransitionStore(db);
   for (let i = 0; i < count; i += 1) await transitions.append(transition('s', i));
-  await new SnapshotStore(db).save('s', 'd1', [snapshot('web', 'web-1', 'c1')]);
+  await new SnapshotStore(db, testSealer).save('s', 'd1', [snapshot('web', 'web-1', 'c1')]);
   return transitions;
 }
 
@@ -51,7 +51,7 @@ test('on a full disk writes are reported once and retried; freed, the pending wr
     attempts += 1;
     await db.dataSource.getRepository('Transition').insert(transition('s', 200));
   });
-  const queuedBehind = new SnapshotStore(db).save('s', 'd2', [snapshot('web', 'web-2', 'c2')]);
+  const queuedBehind = new SnapshotStore(db, testSealer).save('s', 'd2', [snapshot('web', 'web-2', 'c2')]);
   await eventually(async () => attempts >= 3, 'the write to be retried');
   assert.match(db.writes.status(), /^writes failing: disk full at \S+ \(\d+ B free\)$/);
   assert.match(await db.health(), /^writes failing: disk full at /);
@@ -68,7 +68,7 @@ test('on a full disk writes are reported once and retried; freed, the pending wr
   await transitions.append(transition('s', 201));
   const stored = (await transitions.listForStack('s', 1000)).reverse();
   assert.deepEqual(stored.map((r) => r.from_state), Array.from({ length: 202 }, (_, i) => `s${i}`));
-  assert.equal((await new SnapshotStore(db).load('d2')).length, 1);
+  assert.equal((await new SnapshotStore(db, testSealer).load('d2')).length, 1);
   assert.equal(await integrity(db), 'ok');
   assert.deepEqual(rejections, []);
 });
@@ -95,7 +95,7 @@ test('after a transaction fails on a full disk, later writes are committed where
   const db = await openDatabase(path, { writeRetry: { budgetMs: 500, minDelayMs: 20, maxDelayMs: 100 } });
   t.after(() => db.close());
   const transitions = await seeded(db, 20);
-  const snapshots = new SnapshotStore(db);
+  const snapshots = new SnapshotStore(db, testSealer);
   await disk.fill();
   // SQLite rolls this transaction back by itself; TypeORM's own ROLLBACK then fails.
   await assert.rejects(snapshots.save('s', 'd2', [snapshot('web', 'w', 'c3', { pad: 'x'.repeat(50_000) })]), DatabaseWriteError);

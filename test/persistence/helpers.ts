@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TransitionRecord } from '../../persistence/entities/records.ts';
 import type { DriftItem, ServiceSnapshot } from '../../src/docker/types.ts';
+import { createSecretBox } from '../../src/secrets/index.ts';
 
 /** Collects what the write queue reports, by level. */
 export function recordingLogger() {
@@ -38,3 +39,6 @@ export function snapshot(service: string, containerName: string, containerId: st
 export function missing(service: string): DriftItem {
   return { service, kind: 'missing', expected: 'running', actual: 'missing', message: `${service} is missing` };
 }
+
+/** A SecretBox with a fixed key, for stores that seal what they keep. */
+export const testSealer = createSecretBox({ key: Buffer.alloc(32, 3).toString('base64'), dataDir: '/nonexistent' });

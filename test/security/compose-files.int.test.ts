@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eventually, startDaemon, type TestDaemon } from '../support/daemon.ts';
 import { allContainers, cleanupStack, docker, uniqueStackName } from '../support/docker.ts';
@@ -83,7 +85,8 @@ describe('attacks from a compose file', () => {
     assert.deepEqual(listed.map((s: Record<string, unknown>) => Object.keys(s).sort()), [['created_at', 'name', 'stack_id', 'updated_at']]);
   });
 
-  test('rotating a secret recreates only the service that uses it', async () => {
+  test('rotating a secret recreates only the service that uses it, and the old value is nowhere in the database', async () => {
+    const FIRST_TOKEN = 'rotation-token-first-7f3a';
     const repo = await repoWith(`services:
   uses:
     image: accelero-test/web:v1
@@ -96,16 +99,21 @@ describe('attacks from a compose file', () => {
     const name = uniqueStackName('rotate');
     try {
       await createStack(name, repo);
-      await daemon.request('POST', `/api/v1/stacks/${name}/secrets`, { name: 'TOKEN', value: 'one' });
+      await daemon.request('POST', `/api/v1/stacks/${name}/secrets`, { name: 'TOKEN', value: FIRST_TOKEN });
       assert.equal((await deploy(name)).status, 'completed');
-      const before = Object.fromEntries((await allContainers(name)).map((c) => [c.Labels['accelero.service'], c.Id]));
-      const rotated = await daemon.request('POST', `/api/v1/stacks/${name}/secrets`, { name: 'TOKEN', value: 'two' });
+      // Running ones only: a replaced container is removed just after its deployment completed.
+      const runningByService = async () => Object.fromEntries((await allContainers(name)).filter((c) => c.State === 'running').map((c) => [c.Labels['accelero.service'], c.Id]));
+      const before = await runningByService();
+      const rotated = await daemon.request('POST', `/api/v1/stacks/${name}/secrets`, { name: 'TOKEN', value: 'rotation-token-second-9b2c' });
       assert.deepEqual([rotated.status, rotated.body.created], [200, false]);
       const second = await deploy(name);
       assert.equal(second.status, 'completed');
-      const afterIds = Object.fromEntries((await allContainers(name)).map((c) => [c.Labels['accelero.service'], c.Id]));
+      const afterIds = await runningByService();
       assert.equal(afterIds.other, before.other);
       assert.notEqual(afterIds.uses, before.uses, JSON.stringify(second));
+      // The replaced container's snapshot held TOKEN=<first value>: it is sealed in the database.
+      const files = await Promise.all(['accelero.db', 'accelero.db-wal'].map((f) => readFile(join(daemon.dataDir, f)).catch(() => Buffer.alloc(0))));
+      assert.equal(files.some((bytes) => bytes.includes(FIRST_TOKEN)), false, 'a secret value is in the database in plaintext');
     } finally {
       await cleanupStack(name);
     }
