@@ -66,11 +66,18 @@ function namespaceRules(service: ComposeService): Found[] {
     [host.IpcMode as string, 'ipc', 'host_ipc', 'ipc: host shares the host IPC namespace'],
     [host.UTSMode as string, 'uts', 'host_uts', 'uts: host shares the host UTS namespace'],
     [host.UsernsMode as string, 'userns_mode', 'host_userns', 'userns_mode: host turns user namespace remapping off'],
+    [host.CgroupnsMode as string, 'cgroup', 'host_cgroup', "cgroup: host shares the host's cgroup namespace"],
   ];
   return modes.filter(([mode]) => mode === 'host').map(([, field, rule, message]) => ({ service: service.name, field, rule, message }));
 }
 
-const DANGEROUS_CAPABILITIES = new Set(['ALL', 'SYS_ADMIN']);
+// Capabilities with a known way out of a container onto the host: mounts and namespaces
+// (SYS_ADMIN), kernel modules, raw I/O, reading any host file by handle (DAC_READ_SEARCH, the
+// "shocker" escape), ptrace of host processes with pid: host, eBPF.
+const DANGEROUS_CAPABILITIES = new Set(['ALL', 'SYS_ADMIN', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_PTRACE', 'DAC_READ_SEARCH', 'BPF', 'SYS_BOOT']);
+
+/** security_opt entries that switch a confinement off (Docker's `--security-opt` forms, `=` or `:`). */
+const UNCONFINED = /^(seccomp[=:]unconfined|apparmor[=:]unconfined|label[=:]disable|systempaths[=:]unconfined)$/i;
 
 function privilegeRules(service: ComposeService): Found[] {
   const host = hostConfig(service);
@@ -79,6 +86,9 @@ function privilegeRules(service: ComposeService): Found[] {
   const caps = ((host.CapAdd as string[] | undefined) ?? []).map((cap) => cap.toUpperCase().replace(/^CAP_/, ''));
   for (const cap of caps.filter((c) => DANGEROUS_CAPABILITIES.has(c))) {
     found.push({ service: service.name, field: 'cap_add', rule: 'capabilities', message: `cap_add ${cap} gives the container control of the host` });
+  }
+  for (const option of ((host.SecurityOpt as string[] | undefined) ?? []).filter((o) => UNCONFINED.test(o.trim()))) {
+    found.push({ service: service.name, field: 'security_opt', rule: 'unconfined', message: `security_opt ${option} switches off a confinement of the container` });
   }
   const devices = (host.Devices as Array<{ PathOnHost?: string }> | undefined) ?? [];
   if (devices.length > 0) {
