@@ -1,17 +1,21 @@
-// depends_on conditions, waited for before a dependency level starts: service_started
-// (running), service_healthy (healthy), service_completed_successfully (exited 0). A failure
-// of a `required: false` dependency is only a warning, as in compose.
+// depends_on conditions, waited for before a service starts: service_started (running),
+// service_healthy (healthy), service_completed_successfully (exited 0). Checked on the
+// dependency's containers again at each event of that service (StackEvents), every second
+// while the event stream is down. A failure of a `required: false` dependency is only a
+// warning, as in compose.
 
 import type Dockerode from 'dockerode';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ComposeProject, ComposeService, DependsOnCondition } from '../compose/types.ts';
 import { DockerError } from '../errors.ts';
 import { toActualContainer } from './actual-state.ts';
 import { LABEL } from './labels.ts';
 import type { Logger } from './logger.ts';
+import type { StackEvents } from './stack-events.ts';
 import type { ActualContainer } from './types.ts';
 
-export interface DependencyWait { docker: Dockerode; logger: Logger; stackName: string; project: ComposeProject; timeoutMs: number }
+export interface DependencyWait {
+  docker: Dockerode; events: StackEvents; logger: Logger; stackName: string; project: ComposeProject; timeoutMs: number;
+}
 
 export async function waitForDependencies(w: DependencyWait, service: ComposeService): Promise<void> {
   await Promise.all(Object.entries(service.dependsOn).map(async ([dependency, dep]) => {
@@ -48,10 +52,11 @@ export function conditionMet(condition: DependsOnCondition, containers: ActualCo
 async function waitForCondition(w: DependencyWait, dependency: string, condition: DependsOnCondition): Promise<void> {
   const deadline = Date.now() + w.timeoutMs;
   for (;;) {
+    const version = w.events.versionOf(dependency);
     const list = await w.docker.listContainers({ all: true, filters: { label: [`${LABEL.stack}=${w.stackName}`, `${LABEL.service}=${dependency}`] } });
     const check = conditionMet(condition, list.map(toActualContainer));
     if (check.met) return;
     if (check.final || Date.now() > deadline) throw new DockerError(`${dependency} ${check.why} (${condition})`, 'dependency_failed');
-    await sleep(250);
+    await w.events.changedSince(version, w.events.live ? deadline - Date.now() : 1_000, dependency);
   }
 }

@@ -45,9 +45,10 @@ function runStep(session: RolloutSession, service: ComposeService, action: Plann
 async function createMissing(session: RolloutSession, service: ComposeService, step: ReplicaStep): Promise<void> {
   const at = where(session, service.name);
   progress(session, service.name, 'create', `creating ${step.containerName}`);
-  const id = await createReplica(session.docker, replicaSpec(session, service, step.number, step.containerName));
+  const id = await session.creating(() => createReplica(session.docker, replicaSpec(session, service, step.number, step.containerName)));
   try {
-    await startContainer(session.docker, id, at);
+    await session.creating(() => startContainer(session.docker, id, at));
+    session.onReplicaStarted(service.name);
     const verdict = await verifyReplica(session, service, id, step.containerName);
     if (!verdict.ok) throw new ReplicaFailure(session.ctx.stackName, service.name, verdict.reason, verdict.logs);
   } catch (error) {
@@ -60,7 +61,8 @@ async function startStopped(session: RolloutSession, service: ComposeService, st
   const at = where(session, service.name);
   const id = step.containerId!;
   progress(session, service.name, 'start', `starting ${step.containerName}`);
-  await startContainer(session.docker, id, at);
+  await session.creating(() => startContainer(session.docker, id, at));
+  session.onReplicaStarted(service.name);
   const verdict = await verifyReplica(session, service, id, step.containerName);
   if (verdict.ok) return;
   await stopContainer(session.docker, id, service.stopTimeoutSeconds, at);
