@@ -51,12 +51,24 @@ export function conditionMet(condition: DependsOnCondition, containers: ActualCo
 
 async function waitForCondition(w: DependencyWait, dependency: string, condition: DependsOnCondition): Promise<void> {
   const deadline = Date.now() + w.timeoutMs;
+  let woken = false;
   for (;;) {
     const version = w.events.versionOf(dependency);
     const list = await w.docker.listContainers({ all: true, filters: { label: [`${LABEL.stack}=${w.stackName}`, `${LABEL.service}=${dependency}`] } });
     const check = conditionMet(condition, list.map(toActualContainer));
     if (check.met) return;
     if (check.final || Date.now() > deadline) throw new DockerError(`${dependency} ${check.why} (${condition})`, 'dependency_failed');
-    await w.events.changedSince(version, w.events.live ? deadline - Date.now() : 1_000, dependency);
+    await w.events.changedSince(version, Math.min(nextCheckMs(w.events.live, woken), deadline - Date.now()), dependency);
+    woken = w.events.versionOf(dependency) !== version;
   }
+}
+
+/**
+ * The engine sends an event a moment before its container list shows it (a die before
+ * "Exited (0)"), so a check right after an event is repeated shortly; otherwise the next event
+ * is awaited, with a slow check as a safety net, and every second while the stream is down.
+ */
+function nextCheckMs(live: boolean, woken: boolean): number {
+  if (!live) return 1_000;
+  return woken ? 200 : 2_000;
 }
