@@ -15,6 +15,15 @@ import type { ActualContainer } from './types.ts';
 
 export interface DependencyWait {
   docker: Dockerode; events: StackEvents; logger: Logger; stackName: string; project: ComposeProject; timeoutMs: number;
+  /** True once the rollout stopped (another service failed): the wait is given up. */
+  stopped: () => boolean;
+}
+
+/** The wait was given up because the rollout stopped; not a failure of its own. */
+export class DependencyWaitAbandoned extends DockerError {
+  constructor(stack: string, service: string) {
+    super(`stack ${stack}, service ${service}: not started, the rollout stopped`, 'rollout_stopped');
+  }
 }
 
 export async function waitForDependencies(w: DependencyWait, service: ComposeService): Promise<void> {
@@ -23,6 +32,7 @@ export async function waitForDependencies(w: DependencyWait, service: ComposeSer
     try {
       await waitForCondition(w, dependency, dep.condition);
     } catch (error) {
+      if (w.stopped()) throw new DependencyWaitAbandoned(w.stackName, service.name);
       if (dep.required) throw new DockerError(`stack ${w.stackName}, service ${service.name}: dependency ${(error as Error).message}`, 'dependency_failed');
       w.logger.warn({ stack: w.stackName, service: service.name, dependency }, `optional dependency not met: ${(error as Error).message}`);
     }
@@ -57,6 +67,7 @@ async function waitForCondition(w: DependencyWait, dependency: string, condition
     const list = await w.docker.listContainers({ all: true, filters: { label: [`${LABEL.stack}=${w.stackName}`, `${LABEL.service}=${dependency}`] } });
     const check = conditionMet(condition, list.map(toActualContainer));
     if (check.met) return;
+    if (w.stopped()) throw new DockerError(`${dependency}: the rollout stopped`, 'rollout_stopped');
     if (check.final || Date.now() > deadline) throw new DockerError(`${dependency} ${check.why} (${condition})`, 'dependency_failed');
     await w.events.changedSince(version, Math.min(nextCheckMs(w.events.live, woken), deadline - Date.now()), dependency);
     woken = w.events.versionOf(dependency) !== version;

@@ -43,7 +43,7 @@ export class StackEvents {
   version = 0;
   /** True while the stream is connected; otherwise waiters poll inspect. */
   live = false;
-  private liveChanges = 0;
+  private wakeAll = 0;
 
   private constructor(private readonly docker: Dockerode, readonly stackName: string, private readonly logger: Logger) {
     // Only a reconnect asks for `since` (the first connect starts now, on the engine's clock):
@@ -68,9 +68,15 @@ export class StackEvents {
     return this.observed.get(id);
   }
 
-  /** Counts the events of one service's containers (and changes of `live`); without a service, all of them. */
+  /** Counts the events of one service's containers (and changes of `live`, and nudges); without a service, all of them. */
   versionOf(service?: string): number {
-    return service === undefined ? this.version : (this.serviceVersions.get(service) ?? 0) + this.liveChanges;
+    return service === undefined ? this.version : (this.serviceVersions.get(service) ?? 0) + this.wakeAll;
+  }
+
+  /** Wakes every waiter to look again (the rollout changed course: a service failed). */
+  nudge(): void {
+    this.wakeAll++;
+    this.bump();
   }
 
   /** Resolves once versionOf(service) moved on from `since`, or after `ms`. */
@@ -162,7 +168,7 @@ export class StackEvents {
   private setLive(live: boolean): void {
     if (this.live === live) return;
     this.live = live;
-    this.liveChanges++;
+    this.wakeAll++;
     this.bump();
   }
 

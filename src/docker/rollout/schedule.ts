@@ -7,7 +7,7 @@
 // way finish their steps (none is left half-done).
 
 import type { FailureAction } from '../../compose/types.ts';
-import { waitForDependencies } from '../dependencies.ts';
+import { DependencyWaitAbandoned, waitForDependencies } from '../dependencies.ts';
 import type { Plan, PlannedAction } from '../types.ts';
 import { rollOutService } from './service.ts';
 import { progress, type RolloutSession } from './session.ts';
@@ -76,16 +76,20 @@ async function runService(run: Run, action: PlannedAction): Promise<void> {
       if (run.stopped) return;
       await waitForDependencies({
         docker: session.docker, events: session.events, logger: session.logger, stackName: session.ctx.stackName,
-        project: session.project, timeoutMs: session.verifyTimeoutMs,
+        project: session.project, timeoutMs: session.verifyTimeoutMs, stopped: () => run.stopped,
       }, service);
     }
     if (run.stopped) return;
     progress(session, action.service, action.action, `${action.action} (${action.order}): ${action.reason}`);
     await rollOutService(session, action);
   } catch (error) {
+    if (error instanceof DependencyWaitAbandoned) return;
     // Recorded before the latch opens, so a waiting dependant sees that the rollout stopped.
     run.failures.push({ service: action.service, error });
-    if (run.failureAction(action.service) !== 'continue') run.stopped = true;
+    if (run.failureAction(action.service) !== 'continue') {
+      run.stopped = true;
+      session.events.nudge();
+    }
   } finally {
     run.started.latch(action.service)?.open();
   }
