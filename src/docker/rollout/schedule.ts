@@ -69,19 +69,11 @@ export async function runPlan(
 
 async function runService(run: Run, action: PlannedAction): Promise<void> {
   const { session } = run;
-  const service = session.project.services[action.service];
+  const ready = dependenciesReady(run, action);
+  ready.catch(() => undefined); // awaited by the steps; a step that never awaits it must not leave it unhandled
   try {
-    if (service) {
-      await Promise.all(Object.keys(service.dependsOn).map((dependency) => run.started.latch(dependency)?.opened));
-      if (run.stopped) return;
-      await waitForDependencies({
-        docker: session.docker, events: session.events, logger: session.logger, stackName: session.ctx.stackName,
-        project: session.project, timeoutMs: session.verifyTimeoutMs, stopped: () => run.stopped,
-      }, service);
-    }
-    if (run.stopped) return;
     progress(session, action.service, action.action, `${action.action} (${action.order}): ${action.reason}`);
-    await rollOutService(session, action);
+    await rollOutService(session, action, ready);
   } catch (error) {
     if (error instanceof DependencyWaitAbandoned) return;
     // Recorded before the latch opens, so a waiting dependant sees that the rollout stopped.
@@ -93,4 +85,20 @@ async function runService(run: Run, action: PlannedAction): Promise<void> {
   } finally {
     run.started.latch(action.service)?.open();
   }
+}
+
+/** Settles when the service may start: its dependencies in this plan started and its depends_on holds. */
+async function dependenciesReady(run: Run, action: PlannedAction): Promise<void> {
+  const { session } = run;
+  const service = session.project.services[action.service];
+  const abandoned = () => new DependencyWaitAbandoned(session.ctx.stackName, action.service);
+  if (service) {
+    await Promise.all(Object.keys(service.dependsOn).map((dependency) => run.started.latch(dependency)?.opened));
+    if (run.stopped) throw abandoned();
+    await waitForDependencies({
+      docker: session.docker, events: session.events, logger: session.logger, stackName: session.ctx.stackName,
+      project: session.project, timeoutMs: session.verifyTimeoutMs, stopped: () => run.stopped,
+    }, service);
+  }
+  if (run.stopped) throw abandoned();
 }
