@@ -8,6 +8,7 @@ import type Dockerode from 'dockerode';
 import type { ComposeProject, ComposeService, DependsOnCondition } from '../compose/types.ts';
 import { DockerError } from '../errors.ts';
 import { toActualContainer } from './actual-state.ts';
+import { isEngineUnavailable } from './engine-errors.ts';
 import { LABEL } from './labels.ts';
 import type { Logger } from './logger.ts';
 import type { StackEvents } from './stack-events.ts';
@@ -33,6 +34,7 @@ export async function waitForDependencies(w: DependencyWait, service: ComposeSer
       await waitForCondition(w, dependency, dep.condition);
     } catch (error) {
       if (w.stopped()) throw new DependencyWaitAbandoned(w.stackName, service.name);
+      if (isEngineUnavailable(error)) throw error; // the engine failed, not the dependency
       if (dep.required) throw new DockerError(`stack ${w.stackName}, service ${service.name}: dependency ${(error as Error).message}`, 'dependency_failed');
       w.logger.warn({ stack: w.stackName, service: service.name, dependency }, `optional dependency not met: ${(error as Error).message}`);
     }
@@ -63,6 +65,7 @@ async function waitForCondition(w: DependencyWait, dependency: string, condition
   const deadline = Date.now() + w.timeoutMs;
   let woken = false;
   for (;;) {
+    w.events.assertEngineAnswers();
     const version = w.events.versionOf(dependency);
     const list = await w.docker.listContainers({ all: true, filters: { label: [`${LABEL.stack}=${w.stackName}`, `${LABEL.service}=${dependency}`] } });
     const check = conditionMet(condition, list.map(toActualContainer));

@@ -50,6 +50,7 @@ export async function verifyContainer(docker: Dockerode, events: StackEvents, id
 async function watch(docker: Dockerode, events: StackEvents, id: string, opts: VerifyOptions, until: number): Promise<Verdict | undefined> {
   let restartBaseline: number | undefined;
   for (;;) {
+    events.assertEngineAnswers();
     const version = events.versionOf();
     let reading: Reading;
     if (events.live) reading = fromEvents(events.observe(id));

@@ -7,6 +7,7 @@
 import type Dockerode from 'dockerode';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../errors.ts';
+import { wrapEngineError } from './engine-errors.ts';
 import { LABEL } from './labels.ts';
 import type { Logger } from './logger.ts';
 
@@ -29,6 +30,7 @@ interface EngineEvent {
 }
 
 const RECONNECT_MS = [100, 250, 500, 1_000, 2_000];
+const HEARTBEAT_MS = 2_000;
 
 export class StackEvents {
   private readonly observed = new Map<string, ObservedContainer>();
@@ -44,6 +46,7 @@ export class StackEvents {
   /** True while the stream is connected; otherwise waiters poll inspect. */
   live = false;
   private wakeAll = 0;
+  private engineFailure?: Error;
 
   private constructor(private readonly docker: Dockerode, readonly stackName: string, private readonly logger: Logger) {
     // Only a reconnect asks for `since` (the first connect starts now, on the engine's clock):
@@ -55,7 +58,13 @@ export class StackEvents {
   static async open(docker: Dockerode, stackName: string, logger: Logger): Promise<StackEvents> {
     const events = new StackEvents(docker, stackName, logger);
     if (!(await events.connect(false))) events.reconnectLater(0);
+    events.heartbeat();
     return events;
+  }
+
+  /** Throws when the engine stopped answering (the last ping failed). */
+  assertEngineAnswers(): void {
+    if (this.engineFailure) throw this.engineFailure;
   }
 
   close(): void {
@@ -117,6 +126,22 @@ export class StackEvents {
       this.logger.warn({ stack: this.stackName, err: errorMessage(error) }, 'engine events not available; polling containers meanwhile');
       return false;
     }
+  }
+
+  private heartbeat(): void {
+    void (async () => {
+      while (!this.closed) {
+        await sleep(HEARTBEAT_MS);
+        if (this.closed) return;
+        const failure = await this.docker.ping().then(() => undefined, (error: unknown) =>
+          wrapEngineError(error, 'checking that the engine answers during the rollout', { stack: this.stackName }));
+        if (Boolean(failure) !== Boolean(this.engineFailure)) {
+          this.engineFailure = failure;
+          this.wakeAll++;
+          this.bump();
+        }
+      }
+    })();
   }
 
   private dropped(stream: unknown, error: unknown): void {
