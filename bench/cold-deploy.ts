@@ -12,7 +12,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -120,7 +120,7 @@ try {
   const running = median(accelero.map((a) => a.running));
   const completed = median(accelero.map((a) => a.completed));
   const rollout = median(accelero.map((a) => a.rollout));
-  console.log(`cold deploy of 10 services in 3 levels, no healthchecks, monitor ${MONITOR_MS} ms; median of ${runs} (Docker ${(await docker.version()).Version})`);
+  console.log(`cold deploy of 10 services in 3 levels, no healthchecks, monitor ${MONITOR_MS} ms; median of ${runs} (Docker ${(await docker.version()).Version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
   console.log(`  Accelero all 10 running   ${seconds(running)}   (runs: ${accelero.map((a) => seconds(a.running)).join(', ')})`);
   console.log(`  Accelero completed        ${seconds(completed)}   (runs: ${accelero.map((a) => seconds(a.completed)).join(', ')})`);
   console.log(`  Accelero one-service rollout completed ${seconds(rollout)}   (runs: ${accelero.map((a) => seconds(a.rollout)).join(', ')})   goal ≤ ${seconds(MONITOR_MS + 1_000)}: ${rollout <= MONITOR_MS + 1_000 ? 'met' : 'MISSED'}`);
