@@ -20,9 +20,11 @@ import type { ApplyContext, ApplyResult, Change, Plan, ServiceSnapshot } from '.
 
 // Five minutes: a healthcheck with a long start_period (a JVM, a migration) must not be cut short.
 const DEFAULT_VERIFY_TIMEOUT_MS = 300_000;
-// Container creations and starts at once: enough to keep the engine busy, few enough that a
-// large stack does not queue hundreds of requests on it.
+// Container creations, and starts, at once: enough to keep the engine busy, few enough that a
+// large stack does not queue hundreds of requests on it. Apart, so that the starts a
+// dependency chain waits for never queue behind creations made ahead of time.
 const PARALLEL_CREATES = 6;
+const PARALLEL_STARTS = 6;
 
 export async function applyPlan(conn: EngineConnection, plan: Plan, project: ComposeProject, ctx: ApplyContext): Promise<ApplyResult> {
   const changes = describeChanges(plan);
@@ -66,6 +68,7 @@ function newSession(
     verifyTimeoutMs: ctx.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
     events,
     creating: boundedParallel(PARALLEL_CREATES),
+    starting: boundedParallel(PARALLEL_STARTS),
     onReplicaStarted: (service) => started.replicaStarted(service),
   };
 }

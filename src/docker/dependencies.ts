@@ -18,6 +18,8 @@ export interface DependencyWait {
   docker: Dockerode; events: StackEvents; logger: Logger; stackName: string; project: ComposeProject; timeoutMs: number;
   /** True once the rollout stopped (another service failed): the wait is given up. */
   stopped: () => boolean;
+  /** True when this deployment just started every new container of the dependency: service_started holds. */
+  startedHere?: (dependency: string) => boolean;
 }
 
 /** The wait was given up because the rollout stopped; not a failure of its own. */
@@ -30,6 +32,7 @@ export class DependencyWaitAbandoned extends DockerError {
 export async function waitForDependencies(w: DependencyWait, service: ComposeService): Promise<void> {
   await Promise.all(Object.entries(service.dependsOn).map(async ([dependency, dep]) => {
     if (!w.project.services[dependency]) return;
+    if (dep.condition === 'service_started' && w.startedHere?.(dependency)) return; // no need to ask the engine
     try {
       await waitForCondition(w, dependency, dep.condition);
     } catch (error) {

@@ -19,13 +19,17 @@ class StartLatch {
   readonly opened: Promise<void>;
   private pending: number;
   private release!: () => void;
+  /** Every new container this service starts has started (not: its run ended first). */
+  allStarted = false;
   constructor(action: PlannedAction) {
     this.opened = new Promise((resolve) => { this.release = resolve; });
     this.pending = action.replicas.filter((r) => r.action === 'create' || r.action === 'start' || r.action === 'recreate').length;
     if (this.pending === 0) this.release();
   }
   replicaStarted(): void {
-    if (--this.pending <= 0) this.release();
+    if (--this.pending > 0) return;
+    this.allStarted = true;
+    this.release();
   }
   open(): void {
     this.release();
@@ -98,6 +102,7 @@ async function dependenciesReady(run: Run, action: PlannedAction): Promise<void>
     await waitForDependencies({
       docker: session.docker, events: session.events, logger: session.logger, stackName: session.ctx.stackName,
       project: session.project, timeoutMs: session.verifyTimeoutMs, stopped: () => run.stopped,
+      startedHere: (dependency) => run.started.latch(dependency)?.allStarted === true,
     }, service);
   }
   if (run.stopped) throw abandoned();

@@ -55,7 +55,7 @@ async function createMissing(session: RolloutSession, service: ComposeService, s
   const id = await session.creating(() => createReplica(session.docker, replicaSpec(session, service, step.number, step.containerName)));
   try {
     await ready;
-    await session.creating(() => startContainer(session.docker, id, at));
+    await session.starting(() => startContainer(session.docker, id, at));
     session.onReplicaStarted(service.name);
     const verdict = await verifyReplica(session, service, id, step.containerName);
     if (!verdict.ok) throw new ReplicaFailure(session.ctx.stackName, service.name, verdict.reason, verdict.logs);
@@ -69,7 +69,7 @@ async function startStopped(session: RolloutSession, service: ComposeService, st
   const at = where(session, service.name);
   const id = step.containerId!;
   progress(session, service.name, 'start', `starting ${step.containerName}`);
-  await session.creating(() => startContainer(session.docker, id, at));
+  await session.starting(() => startContainer(session.docker, id, at));
   session.onReplicaStarted(service.name);
   const verdict = await verifyReplica(session, service, id, step.containerName);
   if (verdict.ok) return;

@@ -1,6 +1,6 @@
 // What one applyPlan run shares between its services: the engine, its event stream, the
 // deployment context, resolved image ids, the snapshots taken before the first mutation, and
-// the bound on container creations that run at once.
+// the bounds on container creations and starts that run at once.
 
 import type Dockerode from 'dockerode';
 import type { ComposeProject, ComposeService } from '../../compose/types.ts';
@@ -25,6 +25,8 @@ export interface RolloutSession {
   events: StackEvents;
   /** Runs a container creation within the bound on parallel creations. */
   creating: <T>(create: () => Promise<T>) => Promise<T>;
+  /** Runs a container start within its own bound: a start never queues behind creations made ahead of time. */
+  starting: <T>(start: () => Promise<T>) => Promise<T>;
   /** Told when a replica's new container started (a service_started dependant may go). */
   onReplicaStarted: (service: string) => void;
 }

@@ -15,7 +15,7 @@ export async function recreateStartFirst(session: RolloutSession, service: Compo
   progress(session, service.name, 'create', `starting ${temporary} beside ${step.containerName}`);
   const id = await session.creating(() => createReplica(docker, replicaSpec(session, service, step.number, temporary, step.anonymousVolumes)));
   try {
-    await session.creating(() => startContainer(docker, id, at));
+    await session.starting(() => startContainer(docker, id, at));
     session.onReplicaStarted(service.name);
   } catch (error) {
     await removeContainer(docker, id, at, true);

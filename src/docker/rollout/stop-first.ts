@@ -19,7 +19,7 @@ export async function recreateStopFirst(session: RolloutSession, service: Compos
   try {
     const created = await session.creating(() => createReplica(docker, replicaSpec(session, service, step.number, step.containerName, step.anonymousVolumes)));
     id = created;
-    await session.creating(() => startContainer(docker, created, at));
+    await session.starting(() => startContainer(docker, created, at));
     session.onReplicaStarted(service.name);
     const verdict = await verifyReplica(session, service, id, step.containerName);
     if (!verdict.ok) throw new ReplicaFailure(ctx.stackName, service.name, verdict.reason, verdict.logs);
