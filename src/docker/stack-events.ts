@@ -131,7 +131,7 @@ export class StackEvents {
   private heartbeat(): void {
     void (async () => {
       while (!this.closed) {
-        await sleep(HEARTBEAT_MS);
+        await sleep(HEARTBEAT_MS, undefined, { ref: false }); // never what keeps a process alive
         if (this.closed) return;
         const failure = await this.docker.ping().then(() => undefined, (error: unknown) =>
           wrapEngineError(error, 'checking that the engine answers during the rollout', { stack: this.stackName }));
@@ -154,7 +154,7 @@ export class StackEvents {
 
   private reconnectLater(attempt: number): void {
     void (async () => {
-      await sleep(RECONNECT_MS[Math.min(attempt, RECONNECT_MS.length - 1)]!);
+      await sleep(RECONNECT_MS[Math.min(attempt, RECONNECT_MS.length - 1)]!, undefined, { ref: false });
       if (this.closed || this.stream) return;
       if (!(await this.connect(true))) this.reconnectLater(attempt + 1);
     })();
