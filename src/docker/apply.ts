@@ -1,6 +1,6 @@
 // applyPlan: images first (no mutation), snapshots persisted, then networks/volumes and the
-// dependency levels in order (services of one level in parallel), each replica verified by
-// its rollout. It never rolls back by itself: a failure returns `failed` with what was
+// services, each as soon as its depends_on allows (rollout/schedule.ts), each replica verified
+// by its rollout while the stack's engine events are followed. It never rolls back by itself: a failure returns `failed` with what was
 // changed left as it is (old containers kept aside) and the snapshots already in the
 // database, and the stack's rolling_back state restores them — the same code that crash
 // recovery runs. Old containers are removed only after the deployment is verified
@@ -10,21 +10,25 @@ import type { ComposeProject, FailureAction } from '../compose/types.ts';
 import { errorMessage } from '../errors.ts';
 import { resolveDeploymentImages, type DeploymentImages } from './apply-images.ts';
 import type { EngineConnection } from './connection.ts';
-import { waitForDependencies } from './dependencies.ts';
 import { isEngineUnavailable } from './engine-errors.ts';
 import { assertExternalsExist, ensureResources } from './resources.ts';
-import { rollOutService } from './rollout/service.ts';
-import { progress, ReplicaFailure, type RolloutSession } from './rollout/session.ts';
+import { runPlan, StartedServices, type ServiceFailure } from './rollout/schedule.ts';
+import { boundedParallel, progress, ReplicaFailure, type RolloutSession } from './rollout/session.ts';
 import { takeSnapshots } from './snapshots.ts';
-import type { ApplyContext, ApplyResult, Change, PlannedAction, Plan, ServiceSnapshot } from './types.ts';
+import { StackEvents } from './stack-events.ts';
+import type { ApplyContext, ApplyResult, Change, Plan, ServiceSnapshot } from './types.ts';
 
 // Five minutes: a healthcheck with a long start_period (a JVM, a migration) must not be cut short.
 const DEFAULT_VERIFY_TIMEOUT_MS = 300_000;
-
-interface ServiceFailure { service: string; error: unknown }
+// Container creations, and starts, at once: enough to keep the engine busy, few enough that a
+// large stack does not queue hundreds of requests on it. Apart, so that the starts a
+// dependency chain waits for never queue behind creations made ahead of time.
+const PARALLEL_CREATES = 6;
+const PARALLEL_STARTS = 6;
 
 export async function applyPlan(conn: EngineConnection, plan: Plan, project: ComposeProject, ctx: ApplyContext): Promise<ApplyResult> {
   const changes = describeChanges(plan);
+  const started = new StartedServices(plan.levels.flat());
   let session: RolloutSession;
   const missing = { networks: plan.missingNetworks, volumes: plan.missingVolumes };
   try {
@@ -32,56 +36,41 @@ export async function applyPlan(conn: EngineConnection, plan: Plan, project: Com
     const images = await resolveDeploymentImages(conn, plan, project, ctx);
     const snapshots = await takeSnapshots(conn.docker, plan);
     await ctx.snapshots.save(ctx.deploymentId, snapshots); // before the first mutation
-    session = newSession(conn, project, ctx, images, snapshots);
+    // Subscribed before the first container is created, so none of its events is missed.
+    const events = await StackEvents.open(conn.docker, ctx.stackName, ctx.logger ?? conn.logger);
+    session = newSession(conn, project, ctx, images, snapshots, events, started);
   } catch (error) {
     // Nothing was changed yet: the running containers are untouched.
     return { status: 'failed', changes, imageIds: {}, mutated: false, ...failureDetails(project, { service: '', error }) };
   }
   try {
     await ensureResources(conn.docker, ctx.stackName, project, missing, session.logger);
-    const failures = await applyLevels(session, plan);
+    const failures = await runPlan(session, plan, started, (service) => failureAction(project, service));
     // What happens next follows the first failure that does not say `continue`.
     const decisive = failures.find((f) => failureAction(project, f.service) !== 'continue') ?? failures[0];
     if (decisive) return failed(session, changes, decisive);
   } catch (error) {
     return failed(session, changes, { service: '', error });
+  } finally {
+    session.events.close();
   }
   return { status: 'applied', changes, imageIds: session.images.imageIds, mutated: true };
 }
 
 function newSession(
   conn: EngineConnection, project: ComposeProject, ctx: ApplyContext,
-  images: DeploymentImages, snapshots: ServiceSnapshot[],
+  images: DeploymentImages, snapshots: ServiceSnapshot[], events: StackEvents, started: StartedServices,
 ): RolloutSession {
   return {
     docker: conn.docker, logger: ctx.logger ?? conn.logger, project, ctx,
     images,
     snapshots: new Map(snapshots.map((s) => [s.containerId, s])),
     verifyTimeoutMs: ctx.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
+    events,
+    creating: boundedParallel(PARALLEL_CREATES),
+    starting: boundedParallel(PARALLEL_STARTS),
+    onReplicaStarted: (service) => started.replicaStarted(service),
   };
-}
-
-/** Runs the levels in order; stops at the first level with a failure that is not `continue`. */
-async function applyLevels(session: RolloutSession, plan: Plan): Promise<ServiceFailure[]> {
-  const failures: ServiceFailure[] = [];
-  for (const level of plan.levels) {
-    const results = await Promise.allSettled(level.map((action) => applyService(session, action)));
-    results.forEach((r, i) => { if (r.status === 'rejected') failures.push({ service: level[i]!.service, error: r.reason }); });
-    if (failures.some((f) => failureAction(session.project, f.service) !== 'continue')) break;
-  }
-  return failures;
-}
-
-async function applyService(session: RolloutSession, action: PlannedAction): Promise<void> {
-  const service = session.project.services[action.service];
-  if (service) {
-    await waitForDependencies({
-      docker: session.docker, logger: session.logger, stackName: session.ctx.stackName,
-      project: session.project, timeoutMs: session.verifyTimeoutMs,
-    }, service);
-  }
-  progress(session, action.service, action.action, `${action.action} (${action.order}): ${action.reason}`);
-  await rollOutService(session, action);
 }
 
 function failureAction(project: ComposeProject, service: string): FailureAction {

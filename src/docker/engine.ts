@@ -6,7 +6,7 @@
 // How the stack actor uses it:
 //   diffing       diff(project, stack, { serviceFilter, registryAuth, pinnedImageIds })
 //   deploying     apply(plan, project, ctx): pulls, persists snapshots through ctx.snapshots
-//                 BEFORE the first mutation, rolls out level by level → applied | failed
+//                 BEFORE the first mutation, rolls out each service once its depends_on holds → applied | failed
 //   verifying     verify(project, stack, changedServices), then removeReplaced(stack, snapshots)
 //   rolling_back  restore(stack, deploymentId, persistedSnapshots) — also crash recovery
 

@@ -1,6 +1,6 @@
 // Plan: per service the action that converges it (create, recreate, start, remove, none),
-// why, and the rollout order it will get; grouped in dependency levels (one level runs in
-// parallel, levels in order). Pure: no I/O. Undeclared services are removed last; volumes never.
+// why, and the rollout order it will get; grouped in dependency levels (depth in depends_on;
+// for the preview, the rollout follows depends_on itself). Pure: no I/O. Undeclared services are removed last; volumes never.
 
 import type { ComposeProject, ComposeService } from '../compose/types.ts';
 import { containerName } from './labels.ts';

@@ -103,7 +103,7 @@ export interface PlannedAction {
 export interface Plan {
   stackName: string;
   project: string;
-  /** Actions to apply, by dependency level; one level runs in parallel, levels in order. */
+  /** Actions to apply, by dependency level (depth in depends_on); the rollout starts each as soon as its depends_on holds. */
   levels: PlannedAction[][];
   /** Every selected service's action (including `none`), plus removals, by name. */
   actions: PlannedAction[];

@@ -10,17 +10,23 @@ import { progress, ReplicaFailure, replicaSpec, verifyReplica, where, type Rollo
 import { recreateStartFirst } from './start-first.ts';
 import { recreateStopFirst } from './stop-first.ts';
 
-export async function rollOutService(session: RolloutSession, action: PlannedAction): Promise<void> {
+/**
+ * `ready` settles when the service may start (its depends_on holds). Until then only the new
+ * containers of missing replicas are created (not started), so a dependant's creation overlaps
+ * its dependencies' start; everything else waits for it.
+ */
+export async function rollOutService(session: RolloutSession, action: PlannedAction, ready: Promise<void> = Promise.resolve()): Promise<void> {
   const service = session.project.services[action.service];
   const steps = action.replicas.filter((r) => r.action !== 'none');
   if (!service) {
+    await ready;
     await Promise.all(steps.map((step) => putAside(session, action.service, step, undefined)));
     return;
   }
   const size = service.updateConfig.parallelism > 0 ? service.updateConfig.parallelism : steps.length;
   for (let i = 0; i < steps.length; i += size) {
     if (i > 0 && service.updateConfig.delayMs > 0) await sleep(service.updateConfig.delayMs);
-    await settleBatch(steps.slice(i, i + size).map((step) => runStep(session, service, action, step)));
+    await settleBatch(steps.slice(i, i + size).map((step) => runStep(session, service, action, step, ready)));
   }
 }
 
@@ -31,9 +37,10 @@ async function settleBatch(running: Promise<void>[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-function runStep(session: RolloutSession, service: ComposeService, action: PlannedAction, step: ReplicaStep): Promise<void> {
+async function runStep(session: RolloutSession, service: ComposeService, action: PlannedAction, step: ReplicaStep, ready: Promise<void>): Promise<void> {
+  if (step.action === 'create') return createMissing(session, service, step, ready);
+  await ready;
   switch (step.action) {
-    case 'create': return createMissing(session, service, step);
     case 'start': return startStopped(session, service, step);
     case 'remove': return putAside(session, service.name, step, service.stopTimeoutSeconds);
     case 'recreate':
@@ -42,12 +49,14 @@ function runStep(session: RolloutSession, service: ComposeService, action: Plann
   }
 }
 
-async function createMissing(session: RolloutSession, service: ComposeService, step: ReplicaStep): Promise<void> {
+async function createMissing(session: RolloutSession, service: ComposeService, step: ReplicaStep, ready: Promise<void>): Promise<void> {
   const at = where(session, service.name);
   progress(session, service.name, 'create', `creating ${step.containerName}`);
-  const id = await createReplica(session.docker, replicaSpec(session, service, step.number, step.containerName));
+  const id = await session.creating(() => createReplica(session.docker, replicaSpec(session, service, step.number, step.containerName)));
   try {
-    await startContainer(session.docker, id, at);
+    await ready;
+    await session.starting(() => startContainer(session.docker, id, at));
+    session.onReplicaStarted(service.name);
     const verdict = await verifyReplica(session, service, id, step.containerName);
     if (!verdict.ok) throw new ReplicaFailure(session.ctx.stackName, service.name, verdict.reason, verdict.logs);
   } catch (error) {
@@ -60,7 +69,8 @@ async function startStopped(session: RolloutSession, service: ComposeService, st
   const at = where(session, service.name);
   const id = step.containerId!;
   progress(session, service.name, 'start', `starting ${step.containerName}`);
-  await startContainer(session.docker, id, at);
+  await session.starting(() => startContainer(session.docker, id, at));
+  session.onReplicaStarted(service.name);
   const verdict = await verifyReplica(session, service, id, step.containerName);
   if (verdict.ok) return;
   await stopContainer(session.docker, id, service.stopTimeoutSeconds, at);

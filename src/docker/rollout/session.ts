@@ -1,5 +1,6 @@
-// What one applyPlan run shares between its services: the engine, the deployment context,
-// resolved image ids and the snapshots taken before the first mutation.
+// What one applyPlan run shares between its services: the engine, its event stream, the
+// deployment context, resolved image ids, the snapshots taken before the first mutation, and
+// the bounds on container creations and starts that run at once.
 
 import type Dockerode from 'dockerode';
 import type { ComposeProject, ComposeService } from '../../compose/types.ts';
@@ -7,6 +8,7 @@ import { DockerError } from '../../errors.ts';
 import type { ReplicaSpec } from '../containers.ts';
 import { tailLogs, verifyContainer } from '../health.ts';
 import type { Logger } from '../logger.ts';
+import type { StackEvents } from '../stack-events.ts';
 import type { DeploymentImages } from '../apply-images.ts';
 import { isJob } from '../service-rules.ts';
 import type { ApplyContext, ServiceSnapshot, VolumeMount } from '../types.ts';
@@ -20,6 +22,31 @@ export interface RolloutSession {
   /** container id → snapshot taken before the first mutation. */
   snapshots: Map<string, ServiceSnapshot>;
   verifyTimeoutMs: number;
+  events: StackEvents;
+  /** Runs a container creation within the bound on parallel creations. */
+  creating: <T>(create: () => Promise<T>) => Promise<T>;
+  /** Runs a container start within its own bound: a start never queues behind creations made ahead of time. */
+  starting: <T>(start: () => Promise<T>) => Promise<T>;
+  /** Told when a replica's new container started (a service_started dependant may go). */
+  onReplicaStarted: (service: string) => void;
+}
+
+/** At most `limit` calls of the returned function run at once; the others wait their turn, in order. */
+export function boundedParallel(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    // A finished task hands its slot to the next in line, so no newcomer slips in between.
+    if (running >= limit) await new Promise<void>((resolve) => queue.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = queue.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }
 
 /** A replica that failed; the rollout already put that replica back as it was. */
@@ -60,7 +87,7 @@ export async function verifyReplica(
   session: RolloutSession, service: ComposeService, id: string, name: string,
 ): Promise<{ ok: true } | { ok: false; reason: string; logs: string }> {
   progress(session, service.name, 'verify', `waiting for ${name} to be ${service.hasHealthcheck ? 'healthy' : 'stable'}`);
-  const verdict = await verifyContainer(session.docker, id, {
+  const verdict = await verifyContainer(session.docker, session.events, id, {
     hasHealthcheck: service.hasHealthcheck,
     healthcheck: service.create.Config.Healthcheck as never,
     monitorMs: service.updateConfig.monitorMs > 0 ? service.updateConfig.monitorMs : 5_000,

@@ -13,9 +13,10 @@ export async function recreateStartFirst(session: RolloutSession, service: Compo
   const at = where(session, service.name);
   const temporary = nextName(step.containerName, ctx.deploymentId);
   progress(session, service.name, 'create', `starting ${temporary} beside ${step.containerName}`);
-  const id = await createReplica(docker, replicaSpec(session, service, step.number, temporary, step.anonymousVolumes));
+  const id = await session.creating(() => createReplica(docker, replicaSpec(session, service, step.number, temporary, step.anonymousVolumes)));
   try {
-    await startContainer(docker, id, at);
+    await session.starting(() => startContainer(docker, id, at));
+    session.onReplicaStarted(service.name);
   } catch (error) {
     await removeContainer(docker, id, at, true);
     throw error;

@@ -17,8 +17,10 @@ export async function recreateStopFirst(session: RolloutSession, service: Compos
   }
   let id: string | undefined;
   try {
-    id = await createReplica(docker, replicaSpec(session, service, step.number, step.containerName, step.anonymousVolumes));
-    await startContainer(docker, id, at);
+    const created = await session.creating(() => createReplica(docker, replicaSpec(session, service, step.number, step.containerName, step.anonymousVolumes)));
+    id = created;
+    await session.starting(() => startContainer(docker, created, at));
+    session.onReplicaStarted(service.name);
     const verdict = await verifyReplica(session, service, id, step.containerName);
     if (!verdict.ok) throw new ReplicaFailure(ctx.stackName, service.name, verdict.reason, verdict.logs);
   } catch (error) {
