@@ -2,10 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildServer } from '../../scripts/build-server.ts';
 import { jsonClient } from './http-client.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const running = new Set<ChildProcess>();
+// bin/accelero runs the build (dist/server): built once per test process from the sources as
+// they are, so a test never runs a stale build nor needs `npm run build` first.
+let built: Promise<string> | undefined;
+export function ensureServerBuilt(): Promise<string> {
+  return (built ??= buildServer(root));
+}
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
@@ -33,6 +40,7 @@ export interface TestDaemon {
 export async function startDaemon(options: { dataDir?: string; env?: Record<string, string>; until?: 'listening' | 'answering' } = {}): Promise<TestDaemon> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'accelero-daemon-')));
   const apiKey = options.env?.API_KEY ?? 'acc_test_key_0123456789';
+  await ensureServerBuilt();
   const child = spawn(join(root, 'bin/accelero'), ['serve'], {
     cwd: root,
     env: {
