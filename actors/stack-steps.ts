@@ -62,9 +62,12 @@ export class StackSteps {
     return { stack, revision: await deps.git.resolve(spec, fresh ? { refreshAfter: Date.now(), retain } : { retain }) };
   }
 
-  async planChanges({ stack, revision, pinnedImageIds, driftDigest }: PlanInput): Promise<PlanOutput> {
+  async planChanges({ stack, revision, request, pinnedImageIds, driftDigest }: PlanInput): Promise<PlanOutput> {
     const { deps } = this;
-    const { project, diff } = await diffDesiredState(deps, stack, revision, { pinnedImageIds, policy: 'enforce' });
+    // A timer's cycle shares one container list with every stack whose timer fired in the same
+    // tick; an operator's deploy or a push reads at once.
+    const sharedRead = request.trigger === 'reconcile';
+    const { project, diff } = await diffDesiredState(deps, stack, revision, { pinnedImageIds, sharedRead, policy: 'enforce' });
     const checkedAt = new Date().toISOString();
     recordDrift(stack.name, diff.drift.map((d) => d.kind));
     // Drift goes to watchers every cycle, to the database only when it changed.

@@ -3,6 +3,7 @@
 // outside src/docker see only the DockerEngine (engine.ts).
 
 import type Dockerode from 'dockerode';
+import type { EngineReads } from './engine-reads.ts';
 import type { Logger } from './logger.ts';
 
 export interface EngineConnection {
@@ -10,4 +11,8 @@ export interface EngineConnection {
   readonly logger: Logger;
   /** When this process last pulled each reference. */
   readonly lastPulled: Map<string, number>;
+  /** The lists an actual state is read from, one call per stack. */
+  readonly reads: EngineReads;
+  /** The same lists, shared by every stack that reads within one window (timer cycles). */
+  readonly sharedReads: EngineReads;
 }

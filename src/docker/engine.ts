@@ -15,6 +15,7 @@ import type { ComposeProject } from '../compose/types.ts';
 import { DockerError } from '../errors.ts';
 import { applyPlan } from './apply.ts';
 import type { EngineConnection } from './connection.ts';
+import { directReads, sharedReads } from './engine-reads.ts';
 import { diffStack, type DiffRequest, type StackDiff } from './diff-stack.ts';
 import { EngineFault, engineMessage } from './engine-errors.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -46,8 +47,19 @@ export interface DockerEngine {
   resourceOwners(query: ResourceQuery): Promise<ResourceOwnership>;
 }
 
-export function createDockerEngine(docker: Dockerode, logger: Logger = silentLogger): DockerEngine {
-  const conn: EngineConnection = { docker, logger, lastPulled: new Map() };
+export interface DockerEngineOptions {
+  /** How long a timer cycle's actual-state read waits for other stacks' to share the lists (engine-reads.ts). */
+  sharedReadWindowMs?: number;
+}
+
+/** A tick: stacks whose timers fire within a second read the engine together. */
+const SHARED_READ_WINDOW_MS = 1_000;
+
+export function createDockerEngine(docker: Dockerode, logger: Logger = silentLogger, options: DockerEngineOptions = {}): DockerEngine {
+  const conn: EngineConnection = {
+    docker, logger, lastPulled: new Map(),
+    reads: directReads(docker), sharedReads: sharedReads(docker, options.sharedReadWindowMs ?? SHARED_READ_WINDOW_MS),
+  };
   const address = addressOf(docker);
   return {
     address,

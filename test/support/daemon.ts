@@ -22,6 +22,8 @@ export interface TestDaemon {
   url: string;
   apiKey: string;
   dataDir: string;
+  /** The daemon's process id (bin/accelero execs node, so it is the node process). */
+  pid: number;
   /** Everything the daemon printed so far (stdout + stderr). */
   output(): string;
   request<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
@@ -69,7 +71,7 @@ export async function startDaemon(options: { dataDir?: string; env?: Record<stri
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return {
-    url, apiKey, dataDir,
+    url, apiKey, dataDir, pid: child.pid!,
     output: () => output,
     request: jsonClient(url, apiKey),
     async stop() {
