@@ -10,7 +10,7 @@
 // Cleans up every container it created.
 
 import { cpus } from 'node:os';
-import { eventually, startDaemon } from '../test/support/daemon.ts';
+import { eventually, startDaemon, type TestDaemon } from '../test/support/daemon.ts';
 import { cleanupStack } from '../test/support/docker.ts';
 import { createGitRepo } from '../test/support/git-repo.ts';
 import { idleStackCompose } from './idle-stack.ts';
@@ -24,8 +24,23 @@ const prefix = `acct-bench-${process.pid}`;
 const compose = idleStackCompose;
 const profileOptions: Record<string, string> = profileDir ? { ACCELERO_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${profileDir} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${profileDir}` } : {};
 
+/** A second daemon on the same data directory: how long from its spawn until /readyz answers 200. */
+async function readyAfterRestart(dataDir: string): Promise<{ daemon: TestDaemon; listeningMs: number; readyMs: number }> {
+  const spawned = performance.now();
+  const again = await startDaemon({ dataDir, env });
+  const listeningMs = performance.now() - spawned;
+  for (;;) {
+    const status = await fetch(`${again.url}/readyz`).then((r) => r.status, () => 0);
+    if (status === 200) return { daemon: again, listeningMs, readyMs: performance.now() - spawned };
+    if (performance.now() - spawned > 120_000) throw new Error('/readyz did not answer 200 within 120 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 const repo = await createGitRepo({ 'docker-compose.yaml': compose });
-const daemon = await startDaemon({ env: { LOG_LEVEL: 'info', MAX_CONCURRENT_DEPLOYS: '4', ...profileOptions } });
+const env = { LOG_LEVEL: 'info', MAX_CONCURRENT_DEPLOYS: '4' };
+const daemon = await startDaemon({ env: { ...env, ...profileOptions } });
+let current = daemon;
 const names = Array.from({ length: stackCount }, (_, i) => `${prefix}-${i}`);
 try {
   const { pid } = daemon;
@@ -50,8 +65,12 @@ try {
   console.log(`in-sync reconcile cycles since start: ${cycles}`);
   if (profileDir) process.kill(pid, 'SIGUSR2');
   if (profileDir) await new Promise((r) => setTimeout(r, 5_000));
-} finally {
   await daemon.stop();
+  const restart = await readyAfterRestart(daemon.dataDir);
+  current = restart.daemon;
+  console.log(`restart with ${stackCount} stacks in the database: listening after ${restart.listeningMs.toFixed(0)} ms, /readyz 200 after ${restart.readyMs.toFixed(0)} ms (from the spawn of bin/accelero)`);
+} finally {
+  await current.stop();
   for (const name of names) await cleanupStack(name);
   await daemon.cleanup();
   await repo.remove();
