@@ -14,7 +14,7 @@ import { eventually, startDaemon, type TestDaemon } from '../test/support/daemon
 import { cleanupStack } from '../test/support/docker.ts';
 import { createGitRepo } from '../test/support/git-repo.ts';
 import { idleStackCompose } from './idle-stack.ts';
-import { measureTree } from './process-tree.ts';
+import { cpuByThread, measureTree, threadShares } from './process-tree.ts';
 
 const stackCount = Number(process.argv[2] ?? 200);
 const measureSeconds = Number(process.argv[3] ?? 120);
@@ -55,7 +55,9 @@ try {
   }, 'every stack to deploy', 1_800_000);
   const deployedSeconds = (performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 5_000));
+  const threadsBefore = await cpuByThread(pid);
   const idle = await measureTree(pid, measureSeconds);
+  const threads = threadShares(threadsBefore, await cpuByThread(pid), measureSeconds);
   const metrics = await fetch(`${daemon.url}/metrics`).then((r) => r.text()).catch(() => '');
   const cycles = /accelero_reconcile_cycles_total\{outcome="in_sync"\} (\d+)/.exec(metrics)?.[1] ?? '?';
   console.log(`stacks: ${stackCount} (one container each), reconcile interval 30 s, ${cpus().length} cores`);
@@ -63,6 +65,7 @@ try {
   console.log(`resident memory of the process tree while idle: mean ${idle.rssMeanMiB.toFixed(1)} MiB, peak ${idle.rssPeakMiB.toFixed(1)} MiB`);
   console.log(`CPU of the process tree while reconciling with nothing to change: ${idle.cpuPercent.toFixed(2)}% of one core, measured over ${measureSeconds} s`);
   console.log(`in-sync reconcile cycles since start: ${cycles}`);
+  console.log(`CPU by thread of the daemon (% of one core): ${threads}`);
   if (profileDir) process.kill(pid, 'SIGUSR2');
   if (profileDir) await new Promise((r) => setTimeout(r, 5_000));
   await daemon.stop();

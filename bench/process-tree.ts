@@ -69,3 +69,28 @@ export async function measureTree(root: number, seconds: number): Promise<{ cpuP
     rssPeakMiB: Math.max(...samples),
   };
 }
+
+/** CPU ticks of each thread of the process by thread name (main `node`, `libuv-worker`, `V8Worker`, worker threads), and of its reaped children. */
+export async function cpuByThread(pid: number): Promise<Map<string, number>> {
+  const byName = new Map<string, number>();
+  const { readdir } = await import('node:fs/promises');
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
+    const text = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+    const open = text.indexOf('(');
+    const close = text.lastIndexOf(')');
+    if (open < 0) continue;
+    const name = text.slice(open + 1, close);
+    const fields = text.slice(close + 2).split(' ');
+    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+  }
+  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
+  byName.set('(exited children: git, …)', (Number(stat[13] ?? 0) + Number(stat[14] ?? 0)) / TICKS_PER_SECOND);
+  return byName;
+}
+
+/** Differences of two cpuByThread readings, as % of one core over `seconds`. */
+export function threadShares(before: Map<string, number>, after: Map<string, number>, seconds: number): string {
+  return [...after].map(([name, cpu]) => [name, ((cpu - (before.get(name) ?? 0)) / seconds) * 100] as const)
+    .filter(([, share]) => share >= 0.05).sort((a, b) => b[1] - a[1])
+    .map(([name, share]) => `${name} ${share.toFixed(2)}%`).join(', ');
+}
