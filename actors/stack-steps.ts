@@ -12,6 +12,7 @@ import type { DeploymentStore } from '../persistence/deployment-store.ts';
 import type { DriftStore } from '../persistence/drift-store.ts';
 import type { SnapshotStore } from '../persistence/snapshot-store.ts';
 import type { StackStore } from '../persistence/stack-store.ts';
+import { WindowBatch } from '../src/window-batch.ts';
 import { diffDesiredState, registryAuthOf, sourceSpecOf, type DesiredStateDeps } from './desired-project.ts';
 import type { EventBus } from './event-bus.ts';
 
@@ -27,10 +28,21 @@ export interface StackStepDeps extends DesiredStateDeps {
   git: AcceleroGitSource;
   bus: EventBus;
   logger: Logger;
+  /** How long a timer cycle's last_reconciled_at waits for the others of its tick (one UPDATE for all). */
+  stampWindowMs?: number;
 }
 
 export class StackSteps {
-  constructor(private readonly deps: StackStepDeps) {}
+  /** last_reconciled_at of timer cycles that changed nothing else, written once per tick. */
+  private readonly reconcileStamps: WindowBatch<{ stackId: string; at: string }, void>;
+
+  constructor(private readonly deps: StackStepDeps) {
+    this.reconcileStamps = new WindowBatch(deps.stampWindowMs ?? 1_000, async (stamps) => {
+      const latest = stamps.reduce((at, s) => (s.at > at ? s.at : at), stamps[0]!.at);
+      await deps.stacks.stampReconciled([...new Set(stamps.map((s) => s.stackId))], latest);
+      return stamps.map(() => undefined);
+    });
+  }
 
   /** The steps as XState actors (a failing step's promised deployment is ended by the machine). */
   get actors() {
@@ -78,7 +90,14 @@ export class StackSteps {
     deps.bus.publish({ kind: 'drift', stack_id: stack.id, stack_name: stack.name, has_drift: diff.drift.length > 0, drift_count: diff.drift.length, at: checkedAt });
     // git_commit is the commit the containers run: set here only when they already match it.
     const inSync = !diff.plan.hasChanges;
-    await deps.stacks.updateStatus(stack.id, { ...(inSync ? { git_commit: revision.commit } : {}), last_reconciled_at: checkedAt });
+    if (sharedRead && (!inSync || stack.git_commit === revision.commit)) {
+      // A timer cycle that changes no column but the stamp: one UPDATE for its whole tick,
+      // not awaited (a lost stamp is the previous check's time, nothing more).
+      this.reconcileStamps.get({ stackId: stack.id, at: checkedAt })
+        .catch((error: unknown) => deps.logger.warn({ stack: stack.name, err: errorMessage(error) }, 'could not record when the stack was reconciled'));
+    } else {
+      await deps.stacks.updateStatus(stack.id, { ...(inSync ? { git_commit: revision.commit } : {}), last_reconciled_at: checkedAt });
+    }
     return {
       project, plan: diff.plan, driftDigest: digest,
       syncStatus: diff.plan.hasChanges ? 'out_of_sync' : 'synced',

@@ -70,7 +70,7 @@ export async function measureTree(root: number, seconds: number): Promise<{ cpuP
   };
 }
 
-/** CPU ticks of each thread of the process by thread name (main `node`, `libuv-worker`, `V8Worker`, worker threads), and of its reaped children. */
+/** CPU seconds of the process's main thread, of its other threads (libuv's pool, where SQLite runs; worker threads; V8's), and of its reaped children. */
 export async function cpuByThread(pid: number): Promise<Map<string, number>> {
   const byName = new Map<string, number>();
   const { readdir } = await import('node:fs/promises');
@@ -79,7 +79,8 @@ export async function cpuByThread(pid: number): Promise<Map<string, number>> {
     const open = text.indexOf('(');
     const close = text.lastIndexOf(')');
     if (open < 0) continue;
-    const name = text.slice(open + 1, close);
+    // Node 20 names every thread `node`: the main thread is the one whose id is the pid.
+    const name = tid === String(pid) ? 'main thread' : `other threads (${text.slice(open + 1, close)})`;
     const fields = text.slice(close + 2).split(' ');
     byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
   }

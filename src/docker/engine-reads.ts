@@ -12,6 +12,7 @@
 import type Dockerode from 'dockerode';
 import { normaliseReference } from './images-ref.ts';
 import { LABEL, stackFilter } from './labels.ts';
+import { WindowBatch } from '../window-batch.ts';
 
 /** The part of dockerode the reads use: a unit test counts the calls through it. */
 export interface EngineLists {
@@ -81,30 +82,4 @@ function unionBatch<T>(windowMs: number, read: (names: string[]) => Promise<T[]>
 /** The name filter matches substrings, so only exact matches are kept. */
 function exactNames<T extends { Name: string }>(items: T[], names: string[]): T[] {
   return items.filter((item) => names.includes(item.Name));
-}
-
-/** Queries made while a window is open are answered together by one run, in order. */
-export class WindowBatch<Query, Answer> {
-  private pending: Array<{ query: Query; resolve(answer: Answer): void; reject(error: unknown): void }> | undefined;
-
-  constructor(private readonly windowMs: number, private readonly run: (queries: Query[]) => Promise<Answer[]>) {}
-
-  get(query: Query): Promise<Answer> {
-    return new Promise<Answer>((resolve, reject) => {
-      if (!this.pending) {
-        this.pending = [];
-        setTimeout(() => this.flush(), this.windowMs);
-      }
-      this.pending.push({ query, resolve, reject });
-    });
-  }
-
-  private flush(): void {
-    const batch = this.pending ?? [];
-    this.pending = undefined;
-    this.run(batch.map((b) => b.query)).then(
-      (answers) => batch.forEach((b, i) => b.resolve(answers[i]!)),
-      (error: unknown) => batch.forEach((b) => b.reject(error)),
-    );
-  }
 }

@@ -117,6 +117,27 @@ describe('planChanges', () => {
     assert.deepEqual(events.filter((e) => e.kind === 'drift').map((e) => e.kind === 'drift' && e.drift_count), [1, 1, 0], 'watchers hear every cycle');
   });
 
+  test('timer cycles of one tick share the engine read and stamp last_reconciled_at with one UPDATE; a new commit is written at once', async (t) => {
+    const { core, steps, stack } = await setup(t, {}, { git_commit: fakeSha('c1') });
+    const others = await Promise.all([1, 2, 3, 4].map((i) => core.stores.stacks.insert(stackRecord(`${stack.name}-${i}`, { git_commit: fakeSha('c1') }))));
+    const stores = core.stores.stacks;
+    const writes: string[] = [];
+    const [stamp, update] = [stores.stampReconciled.bind(stores), stores.updateStatus.bind(stores)];
+    stores.stampReconciled = (ids, at) => (writes.push(`stamp ${ids.length}`), stamp(ids, at));
+    stores.updateStatus = (id, patch) => (writes.push(`update ${Object.keys(patch).sort().join(',')}`), update(id, patch));
+    const timer: CycleRequest = { trigger: 'reconcile', deploy: false };
+
+    const rows = [stack, ...others];
+    await Promise.all(rows.map((row) => steps.planChanges({ stack: row, revision: revisionOf(row, fakeSha('c1')), request: timer, driftDigest: null })));
+    assert.ok(core.engine.callsOf('diff').every(([, , request]) => (request as { sharedRead?: boolean }).sharedRead === true));
+    await quickly(async () => (await stores.list()).every((row) => row.last_reconciled_at !== null), 'the stamps to be written');
+    assert.deepEqual(writes, ['stamp 5']);
+
+    await steps.planChanges({ stack, revision: revisionOf(stack, fakeSha('c2')), request: timer, driftDigest: null });
+    assert.deepEqual(writes, ['stamp 5', 'update git_commit,last_reconciled_at']);
+    assert.equal((await stores.find(stack.id))!.git_commit, fakeSha('c2'));
+  });
+
   test('says out_of_sync when the plan changes something, with the health the engine assessed', async (t) => {
     let actions = [plannedAction('web', 'create')];
     const { steps, stack } = await setup(t, { diff: async () => stackDiff({ actions, health: 'missing' }) });
