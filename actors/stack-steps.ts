@@ -61,8 +61,9 @@ export class StackSteps {
     const stack = await deps.stacks.find(stackId);
     if (!stack) throw new Error(`stack ${stackId} no longer exists`);
     const spec = sourceSpecOf(stack, deps.secrets);
-    // Exports that running containers bind-mount must survive the pruning of old exports.
-    const retain = await deps.deployments.commitsInUse(stackId);
+    // Exports that running containers bind-mount must survive the pruning of old exports;
+    // asked only when a new export is pruned after (an idle cycle's commit is exported already).
+    const retain = () => deps.deployments.commitsInUse(stackId);
     if (request.rollbackTo) {
       const target = await deps.deployments.get(request.rollbackTo);
       if (!target?.git_commit) throw new Error(`deployment ${request.rollbackTo} has no commit to roll back to`);

@@ -62,7 +62,8 @@ describe('fetchSource', () => {
     assert.equal(output.revision.commit, core.git.headOf(stack.repo_url));
     const [call] = core.git.calls;
     assert.deepEqual([call?.method, call?.spec?.url, call?.spec?.branch, call?.spec?.credentials?.token], ['resolve', stack.repo_url, 'release', 'tok-1']);
-    assert.deepEqual([...(call?.options?.retain ?? [])].sort(), ['c-deployed', 'c-deploying']);
+    const retain = call?.options?.retain;
+    assert.deepEqual([...(typeof retain === 'function' ? await retain() : retain ?? [])].sort(), ['c-deployed', 'c-deploying']);
     assert.ok((call?.options?.refreshAfter ?? 0) >= before, 'an operator sees the branch as it is now');
   });
 
@@ -77,7 +78,9 @@ describe('fetchSource', () => {
     const target = await endedDeployment(core, stack, 'completed', 'c-old', { web: 'sha256:old' });
     const output = await steps.fetchSource({ stackId: stack.id, request: { trigger: 'rollback', deploy: true, rollbackTo: target } });
     assert.deepEqual([output.revision.commit, output.pinnedImageIds], ['c-old', { web: 'sha256:old' }]);
-    assert.deepEqual(core.git.calls.map((c) => [c.method, c.commit, c.options?.retain]), [['checkout', 'c-old', ['c-old']]]);
+    const retained = async (retain: unknown) => (typeof retain === 'function' ? await retain() : retain);
+    const calls = await Promise.all(core.git.calls.map(async (c) => [c.method, c.commit, await retained(c.options?.retain)]));
+    assert.deepEqual(calls, [['checkout', 'c-old', ['c-old']]]);
   });
 
   test('a rollback to a deployment without a commit fails naming it', async (t) => {
