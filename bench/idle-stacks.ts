@@ -21,7 +21,8 @@ const measureSeconds = Number(process.argv[3] ?? 120);
 const profileDir = process.env.BENCH_PROFILE_DIR;
 const prefix = `acct-bench-${process.pid}`;
 
-const compose = idleStackCompose;
+// Docker's default bridge takes at most 1023 containers: BENCH_NETWORK_MODE=none for 1000 stacks.
+const compose = process.env.BENCH_NETWORK_MODE ? idleStackCompose.replace('network_mode: bridge', `network_mode: ${process.env.BENCH_NETWORK_MODE}`) : idleStackCompose;
 const profileOptions: Record<string, string> = profileDir ? { ACCELERO_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${profileDir} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${profileDir}` } : {};
 
 /** A second daemon on the same data directory: how long from its spawn until /readyz answers 200. */
