@@ -44,14 +44,10 @@ RUN missing=""; \
 WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY package.json tsconfig.json ormconfig.ts ./
+# bin/accelero runs the build (dist/server, with the compose worker and the migrations): the
+# TypeScript sources are not needed at run time.
+COPY package.json ./
 COPY bin ./bin
-COPY src ./src
-COPY actors ./actors
-COPY machines ./machines
-COPY persistence ./persistence
-# tsx compiles each TypeScript module on first import and caches the result in /tmp/tsx-0:
-# loading the whole CLI once here puts that cache in the image, so a container starts faster.
 RUN /app/bin/accelero --help >/dev/null
 
 # Relative bind mounts of a stack resolve under STACKS_DATA_DIR: mount the data directory at

@@ -1,3 +1,4 @@
+import sqlite3 from 'sqlite3';
 import type { DataSourceOptions } from 'typeorm';
 import { allEntities } from './persistence/entities/schemas.ts';
 import { InitialSchema1764144000000 } from './persistence/migrations/0001-initial-schema.ts';
@@ -9,9 +10,18 @@ import { ApiKeyGrants1796500000000 } from './persistence/migrations/0006-api-key
 
 // The DataSource options of Accelero. SQLite is the embedded default; the entities and
 // migrations are portable, so a PostgreSQL DataSource only changes this object.
+/**
+ * sqlite3 as TypeORM gets it, with `verbose()` answering the module itself: TypeORM calls
+ * verbose() on its driver, which wraps every statement call to capture a stack and
+ * util.inspect its arguments. That was the biggest part of what an idle reconcile cycle cost
+ * the daemon's thread (bench/idle-stacks.ts profile); errors keep their SQLite codes.
+ */
+const quietSqlite3 = { ...sqlite3, verbose: () => quietSqlite3 };
+
 export function dataSourceOptions(databasePath: string, tuning: { busyTimeoutMs?: number } = {}): DataSourceOptions {
   return {
     type: 'sqlite',
+    driver: quietSqlite3,
     database: databasePath,
     entities: allEntities,
     migrations: [InitialSchema1764144000000, StackWebhookSecret1764200000000, StackSshHostKeys1764300000000, HistoryIndexes1764400000000, LeastPrivilege1796358573668, ApiKeyGrants1796500000000],

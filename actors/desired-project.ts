@@ -83,6 +83,8 @@ export interface DesiredStateDeps extends StackConfigDeps {
 export interface DiffOptions {
   pull?: boolean;
   pinnedImageIds?: Record<string, string>;
+  /** A timer's cycle: the engine's lists are shared with the stacks that read in the same tick. */
+  sharedRead?: boolean;
   /** `enforce` (a deploy cycle): a violation fails before the engine is asked anything. `report` (preview): it is returned. */
   policy: 'enforce' | 'report';
 }

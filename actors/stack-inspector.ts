@@ -21,7 +21,7 @@ export class StackInspector {
   async diff(stack: StackRecord): Promise<{ checkedAt: string; commit: string; diff: StackDiff; violations: PolicyViolation[] }> {
     const { deps } = this;
     // Looking must not take away the files a running deployment bind-mounts.
-    const retain = await deps.deployments.commitsInUse(stack.id);
+    const retain = () => deps.deployments.commitsInUse(stack.id);
     const revision = await deps.git.resolve(sourceSpecOf(stack, deps.secrets), { retain });
     // Looking must not change the host: no registry pulls for drift and preview.
     const { diff, violations } = await diffDesiredState(deps, stack, revision, { pull: false, policy: 'report' });

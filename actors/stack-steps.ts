@@ -12,6 +12,7 @@ import type { DeploymentStore } from '../persistence/deployment-store.ts';
 import type { DriftStore } from '../persistence/drift-store.ts';
 import type { SnapshotStore } from '../persistence/snapshot-store.ts';
 import type { StackStore } from '../persistence/stack-store.ts';
+import { WindowBatch } from '../src/window-batch.ts';
 import { diffDesiredState, registryAuthOf, sourceSpecOf, type DesiredStateDeps } from './desired-project.ts';
 import type { EventBus } from './event-bus.ts';
 
@@ -27,10 +28,21 @@ export interface StackStepDeps extends DesiredStateDeps {
   git: AcceleroGitSource;
   bus: EventBus;
   logger: Logger;
+  /** How long a timer cycle's last_reconciled_at waits for the others of its tick (one UPDATE for all). */
+  stampWindowMs?: number;
 }
 
 export class StackSteps {
-  constructor(private readonly deps: StackStepDeps) {}
+  /** last_reconciled_at of timer cycles that changed nothing else, written once per tick. */
+  private readonly reconcileStamps: WindowBatch<{ stackId: string; at: string }, void>;
+
+  constructor(private readonly deps: StackStepDeps) {
+    this.reconcileStamps = new WindowBatch(deps.stampWindowMs ?? 1_000, async (stamps) => {
+      const latest = stamps.reduce((at, s) => (s.at > at ? s.at : at), stamps[0]!.at);
+      await deps.stacks.stampReconciled([...new Set(stamps.map((s) => s.stackId))], latest);
+      return stamps.map(() => undefined);
+    });
+  }
 
   /** The steps as XState actors (a failing step's promised deployment is ended by the machine). */
   get actors() {
@@ -49,8 +61,9 @@ export class StackSteps {
     const stack = await deps.stacks.find(stackId);
     if (!stack) throw new Error(`stack ${stackId} no longer exists`);
     const spec = sourceSpecOf(stack, deps.secrets);
-    // Exports that running containers bind-mount must survive the pruning of old exports.
-    const retain = await deps.deployments.commitsInUse(stackId);
+    // Exports that running containers bind-mount must survive the pruning of old exports;
+    // asked only when a new export is pruned after (an idle cycle's commit is exported already).
+    const retain = () => deps.deployments.commitsInUse(stackId);
     if (request.rollbackTo) {
       const target = await deps.deployments.get(request.rollbackTo);
       if (!target?.git_commit) throw new Error(`deployment ${request.rollbackTo} has no commit to roll back to`);
@@ -62,9 +75,12 @@ export class StackSteps {
     return { stack, revision: await deps.git.resolve(spec, fresh ? { refreshAfter: Date.now(), retain } : { retain }) };
   }
 
-  async planChanges({ stack, revision, pinnedImageIds, driftDigest }: PlanInput): Promise<PlanOutput> {
+  async planChanges({ stack, revision, request, pinnedImageIds, driftDigest }: PlanInput): Promise<PlanOutput> {
     const { deps } = this;
-    const { project, diff } = await diffDesiredState(deps, stack, revision, { pinnedImageIds, policy: 'enforce' });
+    // A timer's cycle shares one container list with every stack whose timer fired in the same
+    // tick; an operator's deploy or a push reads at once.
+    const sharedRead = request.trigger === 'reconcile';
+    const { project, diff } = await diffDesiredState(deps, stack, revision, { pinnedImageIds, sharedRead, policy: 'enforce' });
     const checkedAt = new Date().toISOString();
     recordDrift(stack.name, diff.drift.map((d) => d.kind));
     // Drift goes to watchers every cycle, to the database only when it changed.
@@ -75,7 +91,14 @@ export class StackSteps {
     deps.bus.publish({ kind: 'drift', stack_id: stack.id, stack_name: stack.name, has_drift: diff.drift.length > 0, drift_count: diff.drift.length, at: checkedAt });
     // git_commit is the commit the containers run: set here only when they already match it.
     const inSync = !diff.plan.hasChanges;
-    await deps.stacks.updateStatus(stack.id, { ...(inSync ? { git_commit: revision.commit } : {}), last_reconciled_at: checkedAt });
+    if (sharedRead && (!inSync || stack.git_commit === revision.commit)) {
+      // A timer cycle that changes no column but the stamp: one UPDATE for its whole tick,
+      // not awaited (a lost stamp is the previous check's time, nothing more).
+      this.reconcileStamps.get({ stackId: stack.id, at: checkedAt })
+        .catch((error: unknown) => deps.logger.warn({ stack: stack.name, err: errorMessage(error) }, 'could not record when the stack was reconciled'));
+    } else {
+      await deps.stacks.updateStatus(stack.id, { ...(inSync ? { git_commit: revision.commit } : {}), last_reconciled_at: checkedAt });
+    }
     return {
       project, plan: diff.plan, driftDigest: digest,
       syncStatus: diff.plan.hasChanges ? 'out_of_sync' : 'synced',

@@ -37,14 +37,22 @@ export function cycleOutcome(t: Pick<ObservedTransition, 'from' | 'to' | 'contex
   return undefined;
 }
 
+type TransitionRow = Parameters<TransitionStore['append']>[0];
+
 /**
  * Persists every transition in order (one write queue) and publishes it. The stack row's
- * status columns are written when a stack settles and only when they changed, so an idle
- * reconcile cycle costs the transitions and nothing else. A failed write is logged, never
- * thrown into the actor system.
+ * status columns are written when a stack settles and only when they changed. A timer's cycle
+ * that finds nothing to do (idle → fetching → diffing → idle, no deployment, the same status)
+ * is published and counted but not stored: 200 idle stacks every 30 s would otherwise write
+ * twenty history rows a second that say nothing (the row's last_reconciled_at says when the
+ * stack was last checked). Its transitions are held until the cycle shows which it is, and
+ * written in order as soon as it does anything else. A failed write is logged, never thrown
+ * into the actor system.
  */
 export class TransitionRecorder {
   private readonly lastStatus = new Map<string, string>();
+  /** The transitions of each stack's timer cycle under way, not yet known to matter. */
+  private readonly heldCycles = new Map<string, TransitionRow[]>();
 
   constructor(
     private readonly transitions: TransitionStore,
@@ -58,11 +66,11 @@ export class TransitionRecorder {
   record(t: ObservedTransition): void {
     const event = describeEvent(t.event);
     const deploymentId = t.context.deploymentId;
-    if (t.to === 'deleted') return;
-    this.transitions
-      .append({ stack_id: t.stackId, from_state: t.from, to_state: t.to, event, at: t.at, deployment_id: deploymentId })
-      .then(() => this.onWritten(t.stackId))
-      .catch((error: unknown) => this.logger.error({ err: errorMessage(error), stack_id: t.stackId }, 'could not persist a transition'));
+    if (t.to === 'deleted') {
+      this.heldCycles.delete(t.stackId);
+      return;
+    }
+    this.store(t, { stack_id: t.stackId, from_state: t.from, to_state: t.to, event, at: t.at, deployment_id: deploymentId });
     this.persistStatus(t);
     const outcome = cycleOutcome(t);
     if (outcome) recordReconcileCycle(outcome);
@@ -72,19 +80,39 @@ export class TransitionRecorder {
 
   forget(stackId: string): void {
     this.lastStatus.delete(stackId);
+    this.heldCycles.delete(stackId);
+  }
+
+  /** Appends the row, unless it belongs to a timer cycle that may yet turn out quiet. */
+  private store(t: ObservedTransition, row: TransitionRow): void {
+    const held = this.heldCycles.get(t.stackId);
+    if (!held && t.from === 'idle' && t.to === 'fetching' && row.event === 'timer' && !row.deployment_id) {
+      this.heldCycles.set(t.stackId, [row]);
+      return;
+    }
+    if (!held) return this.append(row);
+    const quiet = !row.deployment_id && held.every((h) => !h.deployment_id);
+    if (quiet && t.from === 'fetching' && t.to === 'diffing') {
+      held.push(row);
+      return;
+    }
+    this.heldCycles.delete(t.stackId);
+    if (quiet && t.from === 'diffing' && t.to === 'idle' && this.lastStatus.get(t.stackId) === statusKey(t)) return;
+    for (const earlier of held) this.append(earlier);
+    this.append(row);
+  }
+
+  private append(row: TransitionRow): void {
+    this.transitions
+      .append(row)
+      .then(() => this.onWritten(row.stack_id))
+      .catch((error: unknown) => this.logger.error({ err: errorMessage(error), stack_id: row.stack_id }, 'could not persist a transition'));
   }
 
   private persistStatus(t: ObservedTransition): void {
     // Busy states are only shown live (supervisor); the row holds where the stack rests.
     if (BUSY_STATES.includes(t.to)) return;
-    const status = {
-      state: t.to,
-      sync_status: t.context.syncStatus,
-      health_status: t.context.healthStatus,
-      last_error: t.context.lastError,
-      paused: t.context.paused,
-      failed_commit: t.context.failedCommit,
-    };
+    const status = statusOf(t);
     const key = JSON.stringify(status);
     if (this.lastStatus.get(t.stackId) === key) return;
     // Remembered once written: a failed write is written again at the next rest.
@@ -96,4 +124,20 @@ export class TransitionRecorder {
         this.logger.error({ err: errorMessage(error), stack_id: t.stackId }, 'could not persist the stack status');
       });
   }
+}
+
+/** The stack row's status columns as a transition leaves them. */
+function statusOf(t: Pick<ObservedTransition, 'to' | 'context'>) {
+  return {
+    state: t.to,
+    sync_status: t.context.syncStatus,
+    health_status: t.context.healthStatus,
+    last_error: t.context.lastError,
+    paused: t.context.paused,
+    failed_commit: t.context.failedCommit,
+  };
+}
+
+function statusKey(t: Pick<ObservedTransition, 'to' | 'context'>): string {
+  return JSON.stringify(statusOf(t));
 }

@@ -1,4 +1,4 @@
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import type { Database } from './database.ts';
 import { StackEntity } from './entities/schemas.ts';
 import type { StackRecord } from './entities/records.ts';
@@ -42,6 +42,13 @@ export class StackStore {
   updateStatus(id: string, patch: Partial<StackRecord>): Promise<void> {
     return this.db.writes.run(async () => {
       await this.repo.update({ id }, patch);
+    });
+  }
+
+  /** One UPDATE for the timer cycles of a tick that found nothing to do: when they were checked. */
+  stampReconciled(ids: string[], at: string): Promise<void> {
+    return this.db.writes.run(async () => {
+      await this.repo.update({ id: In(ids) }, { last_reconciled_at: at });
     });
   }
 

@@ -28,6 +28,7 @@ import { WebhookDeliveryStore } from '../persistence/webhook-delivery-store.ts';
 import { createApp } from './api/app.ts';
 import { loadOrCreateApiKey } from './api-key-file.ts';
 import { createWorkerComposeLoader } from './compose/load-in-worker.ts';
+import { cachedComposeLoader } from './compose/cached-loader.ts';
 import type { ComposeLoader } from './compose/types.ts';
 import type { AcceleroConfig } from './config/config.ts';
 import { createDockerClient } from './docker/client.ts';
@@ -78,7 +79,8 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
   const git = createGitSource({ dataDir: config.stacksDataDir, logger: logger.child({ component: 'git' }), commandTimeoutMs: config.gitTimeoutMs });
   const compose = createWorkerComposeLoader();
   const core = buildCore({
-    stores, history, git, compose, engine, secrets, logger, maxConcurrentDeploys: config.maxConcurrentDeploys,
+    // An idle stack's cycle asks for the project of the same commit and environment again.
+    stores, history, git, compose: cachedComposeLoader(compose), engine, secrets, logger, maxConcurrentDeploys: config.maxConcurrentDeploys,
     passEnv: passedEnvironment(config.passEnv), policy: policySettings(config),
   });
   // A failed stack retries as soon as the engine answers again, not at the end of its backoff.

@@ -4,7 +4,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { errorMessage } from '../errors.ts';
-import { restoreDatabase } from '../../persistence/database-backup.ts';
 
 export interface RestoreIo {
   stdout: { write(text: string): unknown };
@@ -16,6 +15,8 @@ export async function runRestore(file: string, options: { database?: string }, i
   const env = io.env ?? process.env;
   const databasePath = resolve(options.database ?? env.DATABASE_PATH ?? './data/accelero.db');
   try {
+    // Loaded here: the other commands should not pay for sqlite3.
+    const { restoreDatabase } = await import('../../persistence/database-backup.ts');
     const { keptAs, stacks } = await restoreDatabase(resolve(file), databasePath);
     io.stdout.write(`restored ${file} into ${databasePath} (${stacks} stacks)\n`);
     if (keptAs) io.stdout.write(`the database it replaced is kept as ${keptAs}\n`);

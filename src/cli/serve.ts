@@ -1,12 +1,15 @@
 import { Command } from 'commander';
-import { loadConfig } from '../config/config.ts';
 import { errorMessage } from '../errors.ts';
-import { startAccelero, type RunningAccelero } from '../main.ts';
+import type { RunningAccelero } from '../main.ts';
+
+// The daemon's modules (koa, typeorm, dockerode, the actors) are imported when `serve` runs,
+// not when the CLI starts: `accelero config` never loads them.
 
 export function serveCommand(): Command {
   return new Command('serve')
     .description('run the Accelero daemon (REST API, webhooks, reconcile timers)')
     .action(async () => {
+      const [{ loadConfig }, { startAccelero }] = await Promise.all([import('../config/config.ts'), import('../main.ts')]);
       let config;
       try {
         config = loadConfig();

@@ -12,6 +12,10 @@ const ERROR_TYPES: Record<string, typeof ComposeError> = {
   ComposeError, EnvFileError, InterpolationSyntaxError, InvalidValueError, RequiredVariableError, UnsupportedKeyError,
 };
 
+// From source (tsx) the worker is the .ts file beside this one; from the build (dist/server,
+// scripts/build-server.ts) it is load-worker.js beside the chunk this code was bundled into.
+const WORKER_FILE = new URL(import.meta.url.endsWith('.ts') ? './load-worker.ts' : './load-worker.js', import.meta.url).href;
+
 function rebuild(error: WorkerError): Error {
   const Type = ERROR_TYPES[error.type];
   return Type ? new Type(error.message, { file: error.file, service: error.service, field: error.field }) : new Error(error.message);
@@ -22,7 +26,7 @@ export function createWorkerComposeLoader(options: { maxThreads?: number; idleTi
   return {
     async load(loadOptions: LoadComposeOptions): Promise<ComposeProject> {
       pool ??= new Piscina({
-        filename: new URL('./load-worker.ts', import.meta.url).href,
+        filename: WORKER_FILE,
         maxThreads: options.maxThreads ?? 2, minThreads: 0, idleTimeout: options.idleTimeoutMs ?? 30_000,
       });
       // The environment is copied into the worker as plain data (never a process.env proxy).

@@ -1,20 +1,22 @@
 // Actual state: ONE label-filtered container list per stack (plus one list each for the
-// project's networks, volumes and image references when a project is given). The list entries
+// project's networks, volumes and image references when a project is given), or a share of
+// one list for every stack that reads in the same window (engine-reads.ts). The list entries
 // already carry state, health (in the status text), exit code, labels, image id and networks,
 // so nothing is inspected here.
 
 import type Dockerode from 'dockerode';
 import type { ComposeProject } from '../compose/types.ts';
-import { ASIDE_MARKER, LABEL, stackFilter } from './labels.ts';
+import type { EngineReads } from './engine-reads.ts';
+import { ASIDE_MARKER, LABEL } from './labels.ts';
 import { normaliseReference } from './images-ref.ts';
 import type { ActualContainer, ActualNetwork, ActualState, ActualVolume, ContainerStatus, HealthState, VolumeMount } from './types.ts';
 
-export async function readActualState(docker: Dockerode, stackName: string, project?: ComposeProject): Promise<ActualState> {
+export async function readActualState(reads: EngineReads, stackName: string, project?: ComposeProject): Promise<ActualState> {
   const [entries, networks, volumes, images] = await Promise.all([
-    docker.listContainers({ all: true, filters: stackFilter(stackName) }),
-    project ? readNetworks(docker, project) : {},
-    project ? readVolumes(docker, project) : {},
-    project ? readImages(docker, project) : {},
+    reads.containers(stackName),
+    project ? readNetworks(reads, project) : {},
+    project ? readVolumes(reads, project) : {},
+    project ? readImages(reads, project) : {},
   ]);
   return {
     stackName,
@@ -73,31 +75,27 @@ export function parseExitCode(status: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-async function readNetworks(docker: Dockerode, project: ComposeProject): Promise<Record<string, ActualNetwork>> {
+async function readNetworks(reads: EngineReads, project: ComposeProject): Promise<Record<string, ActualNetwork>> {
   const names = Object.values(project.networks).map((n) => n.name);
   if (names.length === 0) return {};
-  // The name filter matches substrings, so keep exact matches only.
-  const list = await docker.listNetworks({ filters: { name: names } });
   const found: Record<string, ActualNetwork> = {};
-  for (const n of list) if (names.includes(n.Name)) found[n.Name] = { id: n.Id, name: n.Name, labels: n.Labels ?? {} };
+  for (const n of await reads.networks(names)) found[n.Name] = { id: n.Id, name: n.Name, labels: n.Labels ?? {} };
   return found;
 }
 
-async function readVolumes(docker: Dockerode, project: ComposeProject): Promise<Record<string, ActualVolume>> {
+async function readVolumes(reads: EngineReads, project: ComposeProject): Promise<Record<string, ActualVolume>> {
   const names = Object.values(project.volumes).map((v) => v.name);
   if (names.length === 0) return {};
-  const result = await docker.listVolumes({ filters: { name: names } });
   const found: Record<string, ActualVolume> = {};
-  for (const v of result.Volumes ?? []) if (names.includes(v.Name)) found[v.Name] = { name: v.Name, labels: v.Labels ?? {} };
+  for (const v of await reads.volumes(names)) found[v.Name] = { name: v.Name, labels: v.Labels ?? {} };
   return found;
 }
 
 /** One image list filtered on every reference of the project → reference → local image id. */
-export async function readImages(docker: Dockerode, project: ComposeProject): Promise<Record<string, string>> {
+export async function readImages(reads: EngineReads, project: ComposeProject): Promise<Record<string, string>> {
   const refs = [...new Set(Object.values(project.services).map((s) => s.image))];
   if (refs.length === 0) return {};
-  const list = await docker.listImages({ filters: { reference: refs.map(normaliseReference) } });
-  return matchImages(refs, list);
+  return matchImages(refs, await reads.images(refs));
 }
 
 export function matchImages(refs: string[], list: Dockerode.ImageInfo[]): Record<string, string> {

@@ -22,10 +22,10 @@ export async function resolveDeploymentImages(
   const declared = plan.actions.map((a) => project.services[a.service]).filter((s) => s !== undefined);
   const needed = declared.filter((s) => plan.levels.flat().some((a) => a.service === s.name && a.action !== 'remove'));
   const unpinned = needed.filter((s) => !ctx.pinnedImageIds?.[s.name]);
-  const local = await readImages(conn.docker, project);
+  const local = await readImages(conn.reads, project);
   const resolved = unpinned.length === 0 ? local : await ensureImages(conn.docker, unpinned, local, {
     stackName: ctx.stackName, registryAuth: ctx.registryAuth, logger: conn.logger, lastPulled: conn.lastPulled,
-  }, () => readImages(conn.docker, project));
+  }, () => readImages(conn.reads, project));
   const imageIds: Record<string, string> = {};
   const createImages: Record<string, string> = {};
   for (const s of declared) {

@@ -16,7 +16,8 @@
 // which engine()/wrapEngineError() turn into a DockerError that says what and where.
 
 import type { IncomingMessage } from 'node:http';
-import Dockerode from 'dockerode';
+import type DockerodeType from 'dockerode';
+import Dockerode from './dockerode.ts';
 import type { AcceleroConfig } from '../config/config.ts';
 import { engineTimedOut, engineUnreachable, EngineFault, isConnectionFailure } from './engine-errors.ts';
 
@@ -50,7 +51,7 @@ const QUIET_STREAM = /^\/(events|containers\/[^/]+\/(logs|stats|attach|attach\/w
 /** The engine's default when a container has no StopTimeout of its own. */
 const DEFAULT_STOP_SECONDS = 10;
 
-export function createDockerClient(config: DockerClientConfig): Dockerode {
+export function createDockerClient(config: DockerClientConfig): DockerodeType {
   const docker = new Dockerode(config.docker);
   const address = config.dockerDescription ?? describeConnection(config.docker);
   const modem = docker.modem as unknown as { dial: Dial };

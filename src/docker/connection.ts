@@ -4,6 +4,7 @@
 
 import type Dockerode from 'dockerode';
 import type { HostPathMap } from './host-paths.ts';
+import type { EngineReads } from './engine-reads.ts';
 import type { Logger } from './logger.ts';
 
 export interface EngineConnection {
@@ -15,4 +16,8 @@ export interface EngineConnection {
   readonly ownContainerId?: string;
   /** HOST_STACKS_DATA_DIR: where bind sources under STACKS_DATA_DIR are on the Docker host. */
   readonly hostPaths?: HostPathMap;
+  /** The lists an actual state is read from, one call per stack. */
+  readonly reads: EngineReads;
+  /** The same lists, shared by every stack that reads within one window (timer cycles). */
+  readonly sharedReads: EngineReads;
 }

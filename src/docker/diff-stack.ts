@@ -19,6 +19,8 @@ export interface DiffRequest {
   pull?: boolean;
   /** A rollback to a past deployment: its image ids are what the services should run. */
   pinnedImageIds?: Record<string, string>;
+  /** A timer's cycle: the lists are shared with the stacks that read within the same window. */
+  sharedRead?: boolean;
 }
 
 export interface StackDiff { actual: ActualState; drift: DriftItem[]; plan: Plan; health: StackHealth; pulled: string[] }
@@ -26,13 +28,14 @@ export interface StackDiff { actual: ActualState; drift: DriftItem[]; plan: Plan
 export async function diffStack(conn: EngineConnection, project: ComposeProject, stackName: string, request: DiffRequest = {}): Promise<StackDiff> {
   const { serviceFilter } = request;
   const pulled = request.pull === false ? [] : await pullForDrift(conn, project, { stackName, registryAuth: request.registryAuth, serviceFilter });
-  const actual = await readStack(conn, stackName, project);
+  const actual = await readStack(conn, stackName, project, request.sharedRead);
   const drift = computeDrift(project, actual, { serviceFilter, pinnedImageIds: request.pinnedImageIds });
   const plan = protectOwnContainer(planRollout(project, actual, drift, { serviceFilter }), conn.ownContainerId);
   return { actual, drift, plan, health: assessHealth(project, actual, serviceFilter), pulled };
 }
 
-/** One label-filtered container list (plus the project's networks, volumes and images). */
-export function readStack(conn: EngineConnection, stackName: string, project?: ComposeProject): Promise<ActualState> {
-  return engine('reading the actual state', { stack: stackName }, () => readActualState(conn.docker, stackName, project));
+/** One label-filtered container list (plus the project's networks, volumes and images), or a share of one. */
+export function readStack(conn: EngineConnection, stackName: string, project?: ComposeProject, shared = false): Promise<ActualState> {
+  const reads = shared ? conn.sharedReads : conn.reads;
+  return engine('reading the actual state', { stack: stackName }, () => readActualState(reads, stackName, project));
 }

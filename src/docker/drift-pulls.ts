@@ -13,7 +13,7 @@ export interface PullRequest { stackName: string; registryAuth?: RegistryAuth[];
 
 /** Pulls what the policies ask for; returns the references it pulled. */
 export async function pullForDrift(conn: EngineConnection, project: ComposeProject, request: PullRequest): Promise<string[]> {
-  const local = await engine('listing images', { stack: request.stackName }, () => readImages(conn.docker, project));
+  const local = await engine('listing images', { stack: request.stackName }, () => readImages(conn.reads, project));
   const pulled: string[] = [];
   const seen = new Set<string>();
   for (const service of selectServices(project, request.serviceFilter)) {

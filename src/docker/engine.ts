@@ -17,6 +17,7 @@ import { applyPlan } from './apply.ts';
 import { containerOperations, type ContainerOperations } from './container-operations.ts';
 import { resourceLists, type ResourceLists } from './stack-resources.ts';
 import type { EngineConnection } from './connection.ts';
+import { directReads, sharedReads } from './engine-reads.ts';
 import { diffStack, type DiffRequest, type StackDiff } from './diff-stack.ts';
 import { EngineFault, engineMessage } from './engine-errors.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -60,10 +61,19 @@ export interface EngineSettings {
   hostPaths?: HostPathMap;
   /** Accelero runs in a container: an engine that does not answer is never started from there. */
   inContainer?: boolean;
+  /** How long a timer cycle's actual-state read waits for other stacks' to share the lists (engine-reads.ts). */
+  sharedReadWindowMs?: number;
 }
 
+/** A tick: stacks whose timers fire within a second read the engine together. */
+const SHARED_READ_WINDOW_MS = 1_000;
+
 export function createDockerEngine(docker: Dockerode, logger: Logger = silentLogger, settings: EngineSettings = {}): DockerEngine {
-  const conn: EngineConnection = { docker, logger, lastPulled: new Map(), ...settings };
+  const { sharedReadWindowMs, ...placement } = settings;
+  const conn: EngineConnection = {
+    docker, logger, lastPulled: new Map(), ...placement,
+    reads: directReads(docker), sharedReads: sharedReads(docker, sharedReadWindowMs ?? SHARED_READ_WINDOW_MS),
+  };
   const address = addressOf(docker);
   return {
     address,

@@ -16,7 +16,7 @@ import { commitFor, isFullSha, refTarget, type RefTarget } from './ref-target.ts
 import { withGitRetry, type RetryPolicy } from './retry.ts';
 import { checkStackName, normaliseSource, type NormalisedSource } from './source-spec.ts';
 import type { SourceRevision, SourceSpec } from './types.ts';
-import type { AcceleroGitSource, GitLogger, GitSourceOptions, GitSourceStats, ResolveOptions } from './source-api.ts';
+import type { AcceleroGitSource, GitLogger, GitSourceOptions, GitSourceStats, ResolveOptions, RetainedCommits } from './source-api.ts';
 
 const SILENT: GitLogger = { debug() {}, info() {}, warn() {} };
 
@@ -152,7 +152,7 @@ export class MirroredGitSource implements AcceleroGitSource {
   }
 
   /** Exports the commit for the stack unless it is the one exported last (then: no git work). */
-  private async deliver(job: Job, commit: string, retain: readonly string[] = []): Promise<SourceRevision> {
+  private async deliver(job: Job, commit: string, retain: RetainedCommits = []): Promise<SourceRevision> {
     const stackDir = this.stackDir(job.spec.stack);
     const started = performance.now();
     const previous = (await readExportState(stackDir)).commits[0];
@@ -168,7 +168,7 @@ export class MirroredGitSource implements AcceleroGitSource {
     }
     const revision = this.revision(job, commit, directory, await this.changedSince(job, previous, commit), false);
     await this.checkComposeFile(job, revision);
-    await recordExport(stackDir, commit, { keep: this.keepCommits, retain });
+    await recordExport(stackDir, commit, { keep: this.keepCommits, retain: typeof retain === 'function' ? await retain() : retain });
     const durationMs = Math.round(performance.now() - started);
     this.log.info({ stack: job.spec.stack, url: job.source.displayUrl, ref: job.target.label, commit, durationMs }, 'git exported commit');
     return revision;

@@ -42,9 +42,13 @@ export interface ResolveOptions {
   /**
    * Commits whose exports must survive pruning although they are older than `keepCommits`:
    * pass the deployed commit, since its directory is bind-mounted by running containers.
+   * A function is called only when a new export is recorded (pruning happens then): a cycle
+   * whose commit is already exported asks nothing.
    */
-  retain?: readonly string[];
+  retain?: RetainedCommits;
 }
+
+export type RetainedCommits = readonly string[] | (() => Promise<readonly string[]>);
 
 export interface GitSourceStats {
   lsRemotes: number;

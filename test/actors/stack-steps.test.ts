@@ -62,7 +62,8 @@ describe('fetchSource', () => {
     assert.equal(output.revision.commit, core.git.headOf(stack.repo_url));
     const [call] = core.git.calls;
     assert.deepEqual([call?.method, call?.spec?.url, call?.spec?.branch, call?.spec?.credentials?.token], ['resolve', stack.repo_url, 'release', 'tok-1']);
-    assert.deepEqual([...(call?.options?.retain ?? [])].sort(), ['c-deployed', 'c-deploying']);
+    const retain = call?.options?.retain;
+    assert.deepEqual([...(typeof retain === 'function' ? await retain() : retain ?? [])].sort(), ['c-deployed', 'c-deploying']);
     assert.ok((call?.options?.refreshAfter ?? 0) >= before, 'an operator sees the branch as it is now');
   });
 
@@ -77,7 +78,9 @@ describe('fetchSource', () => {
     const target = await endedDeployment(core, stack, 'completed', 'c-old', { web: 'sha256:old' });
     const output = await steps.fetchSource({ stackId: stack.id, request: { trigger: 'rollback', deploy: true, rollbackTo: target } });
     assert.deepEqual([output.revision.commit, output.pinnedImageIds], ['c-old', { web: 'sha256:old' }]);
-    assert.deepEqual(core.git.calls.map((c) => [c.method, c.commit, c.options?.retain]), [['checkout', 'c-old', ['c-old']]]);
+    const retained = async (retain: unknown) => (typeof retain === 'function' ? await retain() : retain);
+    const calls = await Promise.all(core.git.calls.map(async (c) => [c.method, c.commit, await retained(c.options?.retain)]));
+    assert.deepEqual(calls, [['checkout', 'c-old', ['c-old']]]);
   });
 
   test('a rollback to a deployment without a commit fails naming it', async (t) => {
@@ -115,6 +118,27 @@ describe('planChanges', () => {
     assert.equal(await reports(), 2);
     assert.equal((await core.stores.drift.latest(stack.id))?.has_drift, false);
     assert.deepEqual(events.filter((e) => e.kind === 'drift').map((e) => e.kind === 'drift' && e.drift_count), [1, 1, 0], 'watchers hear every cycle');
+  });
+
+  test('timer cycles of one tick share the engine read and stamp last_reconciled_at with one UPDATE; a new commit is written at once', async (t) => {
+    const { core, steps, stack } = await setup(t, {}, { git_commit: fakeSha('c1') });
+    const others = await Promise.all([1, 2, 3, 4].map((i) => core.stores.stacks.insert(stackRecord(`${stack.name}-${i}`, { git_commit: fakeSha('c1') }))));
+    const stores = core.stores.stacks;
+    const writes: string[] = [];
+    const [stamp, update] = [stores.stampReconciled.bind(stores), stores.updateStatus.bind(stores)];
+    stores.stampReconciled = (ids, at) => (writes.push(`stamp ${ids.length}`), stamp(ids, at));
+    stores.updateStatus = (id, patch) => (writes.push(`update ${Object.keys(patch).sort().join(',')}`), update(id, patch));
+    const timer: CycleRequest = { trigger: 'reconcile', deploy: false };
+
+    const rows = [stack, ...others];
+    await Promise.all(rows.map((row) => steps.planChanges({ stack: row, revision: revisionOf(row, fakeSha('c1')), request: timer, driftDigest: null })));
+    assert.ok(core.engine.callsOf('diff').every(([, , request]) => (request as { sharedRead?: boolean }).sharedRead === true));
+    await quickly(async () => (await stores.list()).every((row) => row.last_reconciled_at !== null), 'the stamps to be written');
+    assert.deepEqual(writes, ['stamp 5']);
+
+    await steps.planChanges({ stack, revision: revisionOf(stack, fakeSha('c2')), request: timer, driftDigest: null });
+    assert.deepEqual(writes, ['stamp 5', 'update git_commit,last_reconciled_at']);
+    assert.equal((await stores.find(stack.id))!.git_commit, fakeSha('c2'));
   });
 
   test('says out_of_sync when the plan changes something, with the health the engine assessed', async (t) => {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ComposeProject } from '../../src/compose/types.ts';
 import { readActualState } from '../../src/docker/actual-state.ts';
+import { directReads } from '../../src/docker/engine-reads.ts';
 import { computeDrift, createDockerEngine, planRollout } from '../../src/docker/index.ts';
 import type { ActualState, ApplyContext, ApplyResult, Plan, RegistryAuth, ServiceSnapshot } from '../../src/docker/index.ts';
 import { docker } from '../support/docker.ts';
@@ -19,7 +20,7 @@ export class MemorySnapshotStore {
 }
 
 export function actualState(stackName: string, project?: ComposeProject): Promise<ActualState> {
-  return readActualState(docker, stackName, project);
+  return readActualState(directReads(docker), stackName, project);
 }
 
 export async function planFor(stackName: string, project: ComposeProject, serviceFilter?: string[]): Promise<Plan> {

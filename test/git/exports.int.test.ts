@@ -48,6 +48,19 @@ describe('per-commit exports', { timeout: 60_000 }, () => {
     assert.equal(kept.length, 2);
   });
 
+  it('asks for the retained commits only when it records a new export', async () => {
+    const git = createGitSource({ dataDir: fx.dataDir, keepCommits: 1, lsRemoteTtlMs: 0 });
+    const deployed = (await git.resolve(spec('asking'))).commit;
+    let asked = 0;
+    const retain = async () => (asked++, [deployed]);
+    await git.resolve(spec('asking'), { retain });
+    assert.equal(asked, 0, 'the commit was exported already: nothing to prune, nothing asked');
+    await fx.repo.commit({ 'n.txt': 'asking' });
+    await git.resolve(spec('asking'), { retain });
+    assert.equal(asked, 1);
+    assert.ok((await readdir(join(fx.dataDir, 'asking'))).includes(deployed), 'the retained commit survived the pruning');
+  });
+
   it('fails with a GitError naming the stack and commit when the export cannot be written', async () => {
     const blocked = join(fx.dataDir, 'blocked-data');
     await writeFile(blocked, 'a file where the data directory should be');

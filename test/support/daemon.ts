@@ -2,10 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildServer } from '../../scripts/build-server.ts';
 import { jsonClient } from './http-client.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const running = new Set<ChildProcess>();
+// bin/accelero runs the build (dist/server): built once per test process from the sources as
+// they are, so a test never runs a stale build nor needs `npm run build` first.
+let built: Promise<string> | undefined;
+export function ensureServerBuilt(): Promise<string> {
+  return (built ??= buildServer(root));
+}
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
@@ -15,6 +22,8 @@ export interface TestDaemon {
   url: string;
   apiKey: string;
   dataDir: string;
+  /** The daemon's process id (bin/accelero execs node, so it is the node process). */
+  pid: number;
   /** Everything the daemon printed so far (stdout + stderr). */
   output(): string;
   request<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
@@ -33,6 +42,7 @@ export interface TestDaemon {
 export async function startDaemon(options: { dataDir?: string; env?: Record<string, string>; until?: 'listening' | 'answering' } = {}): Promise<TestDaemon> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'accelero-daemon-')));
   const apiKey = options.env?.API_KEY ?? 'acc_test_key_0123456789';
+  await ensureServerBuilt();
   const child = spawn(join(root, 'bin/accelero'), ['serve'], {
     cwd: root,
     env: {
@@ -61,7 +71,7 @@ export async function startDaemon(options: { dataDir?: string; env?: Record<stri
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return {
-    url, apiKey, dataDir,
+    url, apiKey, dataDir, pid: child.pid!,
     output: () => output,
     request: jsonClient(url, apiKey),
     async stop() {
