@@ -1,6 +1,6 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import { route } from './route.ts';
+import { logsQuery, restartQuery } from './query-schemas.ts';
 import type { StackCommands } from '../../../actors/stack-commands.ts';
 import type { ContainerOperations } from '../../docker/container-operations.ts';
 import { presentContainerDetail, presentStats } from '../container-presenters.ts';
@@ -8,14 +8,6 @@ import { presentContainerDetail, presentStats } from '../container-presenters.ts
 // One container of a stack: detail, logs, a stats sample, a restart. The container is looked
 // up among the stack's own, so another stack's container id answers 404 (a key granted one
 // stack cannot read or restart another's containers through it).
-
-export const logsQuery = z.object({
-  tail: z.coerce.number().int().min(0).max(10_000).optional().describe('lines from the end (default 100)'),
-  since: z.string().regex(/^\d{1,12}$|^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)$/, 'a Unix time in seconds or an RFC 3339 time').optional(),
-  timestamps: z.enum(['true', 'false']).optional(),
-}).strict();
-
-export const restartQuery = z.object({ t: z.coerce.number().int().min(0).max(3600).optional().describe('seconds to wait before killing') }).strict();
 
 export interface ContainerRouteDeps {
   commands: StackCommands;

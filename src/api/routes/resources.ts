@@ -1,18 +1,16 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
 import type { StackRecord } from '../../../persistence/entities/records.ts';
 import type { ResourceLists, StackImage, StackNetwork, StackVolume } from '../../docker/index.ts';
 import { NotFoundError } from '../../errors.ts';
 import { callerOf } from '../auth/authenticate.ts';
 import { canAccessStack } from '../auth/roles.ts';
 import { route } from './route.ts';
+import { resourceQuery } from './query-schemas.ts';
 
 // GET /api/v1/images, /volumes, /networks: what the stacks use on the host. A key limited to
 // some stacks sees only theirs; an unlimited key also sees what stacks that no longer exist
 // left behind (their label stays), which is what a cleanup looks for.
-
-export const resourceQuery = z.object({ stack: z.string().min(1).max(255).optional().describe('a stack id or name') }).strict();
 
 export interface ResourceRouteDeps {
   stacks: { list(): Promise<StackRecord[]> };
