@@ -4,6 +4,7 @@ import { verifySignature } from '../../src/notifications/signature.ts';
 import { eventually, startDaemon, type TestDaemon } from '../support/daemon.ts';
 import { cleanupStack, uniqueStackName } from '../support/docker.ts';
 import { createGitRepo, type TestGitRepo } from '../support/git-repo.ts';
+import { crashing, talker } from '../support/busybox-services.ts';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../support/notification-receivers.ts';
 
 // Notifications through the real daemon (bin/accelero, its build) on the real engine: a release
@@ -11,20 +12,6 @@ import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpRecei
 // failing twice is tried three times; a receiver that never answers holds no deployment.
 
 const SECRET = 'int-webhook-secret-0123456789';
-const talker = `services:
-  talker:
-    image: accelero-test/busybox:latest
-    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 86400 & wait"]
-    stop_grace_period: 1s
-    deploy: {update_config: {monitor: 1s}}
-`;
-const crashing = `services:
-  talker:
-    image: accelero-test/busybox:latest
-    command: ["sh", "-c", "exit 3"]
-    deploy: {update_config: {monitor: 1s}}
-`;
-
 interface Delivery { event: string; status: string; attempts: number; last_error: string | null }
 
 describe('notifications from a running daemon', () => {
@@ -40,7 +27,7 @@ describe('notifications from a running daemon', () => {
     [signed, flaky, hung, smtp] = await Promise.all([
       startHttpReceiver([200]), startHttpReceiver([500, 500, 200]), startHttpReceiver(['hang']), startSmtpReceiver({ user: 'ops', password: 'mail-pass-42' }),
     ]);
-    repo = await createGitRepo({ 'docker-compose.yaml': talker });
+    repo = await createGitRepo({ 'docker-compose.yaml': talker('notify') });
     // Quick retries, and a bound on each attempt far above the test's deploys: the hung receiver
     // holds its request open for all of them.
     daemon = await startDaemon({ env: { NOTIFICATION_RETRY_DELAYS: '50ms,50ms,50ms', NOTIFICATION_TIMEOUT: '10m' } });
