@@ -45,6 +45,17 @@ export class NotificationStore {
     });
   }
 
+  /** Keeps the newest `keep` deliveries of a channel (pending ones always): history is bounded. */
+  pruneDeliveries(channelId: string, keep: number): Promise<void> {
+    return this.db.writes.run(async () => {
+      await this.db.dataSource.query(
+        `DELETE FROM notification_deliveries WHERE channel_id = ? AND status != 'pending' AND id NOT IN
+           (SELECT id FROM notification_deliveries WHERE channel_id = ? ORDER BY created_at DESC LIMIT ?)`,
+        [channelId, channelId, keep],
+      );
+    });
+  }
+
   updateDelivery(id: string, patch: Partial<NotificationDeliveryRecord>): Promise<void> {
     return this.db.writes.run(async () => {
       await this.deliveries.update({ id }, patch);

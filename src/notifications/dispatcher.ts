@@ -18,6 +18,9 @@ import type { ChannelSecrets, ChannelType, NotificationEventName, NotificationPa
 // pending when the daemon stops are resumed by the next start (`resume`), at their
 // next_attempt_at, so a restart loses no notification and sends none twice once delivered.
 
+/** Deliveries kept per channel (the newest; pending ones are never pruned). */
+export const DELIVERIES_KEPT = 200;
+
 export interface DispatcherDeps {
   store: NotificationStore;
   secrets: Pick<SecretBox, 'decrypt'>;
@@ -89,6 +92,7 @@ export class NotificationDispatcher {
       created_at: new Date().toISOString(), delivered_at: null,
     };
     await this.deps.store.insertDelivery(record);
+    await this.deps.store.pruneDeliveries(channel.id, DELIVERIES_KEPT);
     this.schedule(id, 0);
     return record;
   }

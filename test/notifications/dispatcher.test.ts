@@ -79,3 +79,19 @@ describe('notification dispatcher', () => {
   });
 
 });
+
+describe('notification delivery history', () => {
+  test('keeps the newest deliveries of a channel and every pending one', async (t) => {
+    const { store } = await setUp(t);
+    const row = (i: number, status: 'pending' | 'delivered' | 'failed') => ({
+      id: `d-${i}`, channel_id: 'c-1', event: 'test', stack_id: null, stack_name: null, payload: '{}', status, attempts: 1, last_error: null,
+      next_attempt_at: null, created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), delivered_at: null,
+    });
+    await store.insertDelivery(row(0, 'pending'));
+    for (let i = 1; i <= 5; i++) await store.insertDelivery(row(i, i % 2 ? 'delivered' : 'failed'));
+    await store.insertDelivery({ ...row(9, 'delivered'), channel_id: 'c-2' });
+    await store.pruneDeliveries('c-1', 2);
+    assert.deepEqual((await store.listDeliveries('c-1')).map((d) => d.id), ['d-5', 'd-4', 'd-0']);
+    assert.equal((await store.listDeliveries('c-2')).length, 1);
+  });
+});
