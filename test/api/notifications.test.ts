@@ -107,6 +107,23 @@ describe('notification channels API', () => {
     assert.deepEqual(await deliveries('billing-only'), []);
   });
 
+  test('a failed deployment and the stack entering failed are both sent, once each', async () => {
+    await createStack(api, 'notify-broken');
+    await create({ name: 'broken', type: 'webhook', url: `${receiver.url}/broken`, secret: SECRET, stacks: ['notify-broken'] });
+    api.core.git.beforeResolve = (spec) => {
+      if (spec.url.includes('notify-broken')) throw new Error('git is down');
+    };
+    try {
+      const { body } = await api.request('POST', '/api/v1/stacks/notify-broken/deploy');
+      assert.equal((await finished(api, 'notify-broken', body.deployment_id)).status, 'failed');
+      const list = await settledDeliveries('broken', 2);
+      assert.deepEqual(list.map((d) => d.event).sort(), ['deployment_failed', 'stack_failed']);
+      assert.ok(list.every((d) => d.status === 'delivered'));
+    } finally {
+      api.core.git.beforeResolve = () => {};
+    }
+  });
+
   test('a receiver answering 500 twice and then 200 shows 3 attempts', async () => {
     const flaky = await startHttpReceiver([500, 500, 200]);
     try {

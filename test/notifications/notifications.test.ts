@@ -85,12 +85,14 @@ describe('which bus events notify', () => {
     assert.equal(events.factsOf(end('interrupted')), null);
   });
 
-  it('notifies a stack entering failed, not one staying there', () => {
+  it('notifies a stack entering failed once, not again on each retry until it recovers', () => {
     const events = new NotificationEvents();
     const transition = (from: string, to: string) => ({ kind: 'transition' as const, ...stack, from, to, event: 'step.error', deployment_id: null });
     assert.equal(events.factsOf(transition('fetching', 'failed'))?.event, 'stack_failed');
-    assert.equal(events.factsOf(transition('failed', 'failed')), null);
+    assert.equal(events.factsOf(transition('failed', 'fetching')), null);
+    assert.equal(events.factsOf(transition('fetching', 'failed')), null);
     assert.equal(events.factsOf(transition('diffing', 'idle')), null);
+    assert.equal(events.factsOf(transition('fetching', 'failed'))?.event, 'stack_failed');
   });
 
   it('notifies drift only when it appears, not on every cycle that still sees it', () => {
