@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { verifySignature } from '../../src/notifications/signature.ts';
 import { startTestApi, type TestApi } from '../support/api-app.ts';
 import { quickly } from '../support/eventually.ts';
+import { driftItem, fakeEngine, stackDiff } from '../support/fake-engine.ts';
 import { startHttpReceiver, type HttpReceiver } from '../support/notification-receivers.ts';
 import { createApiKey, createStack, finished, withKey } from './helpers.ts';
 
@@ -152,5 +153,46 @@ describe('notification channels API', () => {
     assert.equal((await api.request('DELETE', '/api/v1/notifications/flaky')).status, 200);
     assert.equal((await api.request('GET', '/api/v1/notifications/flaky')).status, 404);
     assert.equal((await api.request('GET', '/api/v1/notifications/flaky/deliveries')).status, 404);
+  });
+});
+
+describe('drift notifications', () => {
+  let api: TestApi;
+  let receiver: HttpReceiver;
+  let drifted = true;
+
+  before(async () => {
+    const engine = fakeEngine({ diff: async (project) => stackDiff({ project: project.name, drift: drifted ? [driftItem('web', 'stopped')] : [] }) });
+    api = await startTestApi({ engine });
+    receiver = await startHttpReceiver([200]);
+  });
+
+  after(async () => {
+    await api?.close();
+    await receiver?.close();
+  });
+
+  const cycle = async () => {
+    const { body } = await api.request('POST', '/api/v1/stacks/notify-drift/deploy');
+    await finished(api, 'notify-drift', body.deployment_id);
+  };
+  const driftDeliveries = async () => (await api.request<Delivery[]>('GET', '/api/v1/notifications/drift/deliveries')).body;
+
+  test('are sent when drift appears, not on every cycle that still sees it', async () => {
+    await api.request('POST', '/api/v1/notifications', { name: 'drift', type: 'webhook', url: `${receiver.url}/drift`, secret: SECRET, events: ['drift_detected'] });
+    await createStack(api, 'notify-drift');
+    await cycle();
+    await cycle();
+    await quickly(async () => (await driftDeliveries()).some((d) => d.status === 'delivered'), 'the drift notification');
+    drifted = false;
+    await cycle();
+    drifted = true;
+    await cycle();
+    const list = await quickly(async () => {
+      const all = await driftDeliveries();
+      return all.length === 2 && all.every((d) => d.status === 'delivered') ? all : undefined;
+    }, 'a second drift notification after the drift went and came back');
+    assert.deepEqual(list.map((d) => d.event), ['drift_detected', 'drift_detected']);
+    assert.match(JSON.parse(receiver.requests[0]!.body).message, /1 drift item/);
   });
 });
