@@ -120,8 +120,12 @@ export class NotificationDispatcher {
     if (!delivery || delivery.status !== 'pending' || this.stopped) return;
     const channel = await store.findChannel(delivery.channel_id);
     if (!channel) return store.updateDelivery(deliveryId, { status: 'failed', last_error: 'the channel was deleted', next_attempt_at: null });
-    const secrets = JSON.parse(this.deps.secrets.decrypt(channel.secrets_sealed)) as ChannelSecrets;
     const attempts = delivery.attempts + 1;
+    const secrets = this.openSecrets(channel);
+    if (!secrets) {
+      // Sealed with another key (ACCELERO_ENCRYPTION_KEY changed): no retry can open them.
+      return store.updateDelivery(deliveryId, { status: 'failed', attempts, last_error: 'the channel\'s credentials cannot be opened with this encryption key: create the channel again', next_attempt_at: null });
+    }
     try {
       await this.deps.sender.send({ type: channel.type as ChannelType, secrets, settings: channel.settings }, JSON.parse(delivery.payload) as NotificationPayload, this.abort.signal);
     } catch (error) {
@@ -129,6 +133,14 @@ export class NotificationDispatcher {
       return this.recordFailure(channel, delivery, attempts, redactSecrets(errorMessage(error), secrets));
     }
     await store.updateDelivery(deliveryId, { status: 'delivered', attempts, last_error: null, next_attempt_at: null, delivered_at: new Date().toISOString() });
+  }
+
+  private openSecrets(channel: NotificationChannelRecord): ChannelSecrets | undefined {
+    try {
+      return JSON.parse(this.deps.secrets.decrypt(channel.secrets_sealed)) as ChannelSecrets;
+    } catch {
+      return undefined;
+    }
   }
 
   private async recordFailure(channel: NotificationChannelRecord, delivery: NotificationDeliveryRecord, attempts: number, reason: string): Promise<void> {

@@ -95,3 +95,27 @@ describe('notification delivery history', () => {
     assert.equal((await store.listDeliveries('c-2')).length, 1);
   });
 });
+
+describe('a channel sealed with another key', () => {
+  test('fails its delivery at once, saying why, instead of retrying', async (t) => {
+    const { store, secrets, dispatcher } = await setUp(t);
+    const sender = gatedSender();
+    sender.open();
+    const notifier = dispatcher(sender.sender);
+    const channels = new NotificationChannels({ store, secrets, dispatcher: notifier });
+    const channel = await channels.create({ name: 'ops', type: 'slack', url: 'https://hooks.slack.com/services/x' });
+    const other = createSecretBox({ dataDir: await tempDir(t, 'accelero-other-key-') });
+    const record = (await store.findChannel(channel.id))!;
+    await store.deleteChannel(channel.id);
+    await store.insertChannel({ ...record, secrets_sealed: other.encrypt('{}') });
+    const delivery = await channels.test('ops');
+    const failed = await quickly(async () => {
+      const row = await store.getDelivery(delivery.id);
+      return row?.status === 'failed' ? row : undefined;
+    }, 'the delivery to fail');
+    assert.equal(failed.attempts, 1);
+    assert.match(failed.last_error!, /cannot be opened with this encryption key/);
+    assert.equal(sender.sent.length, 0);
+    await notifier.stop();
+  });
+});
