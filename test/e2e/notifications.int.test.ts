@@ -12,6 +12,10 @@ import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpRecei
 // failing twice is tried three times; a receiver that never answers holds no deployment.
 
 const SECRET = 'int-webhook-secret-0123456789';
+// Quick retries, and a bound on each attempt far above the test's deploys: the hung receiver
+// holds its first request open for all of them.
+const env = { NOTIFICATION_RETRY_DELAYS: '50ms,50ms,50ms', NOTIFICATION_TIMEOUT: '10m' };
+
 interface Delivery { event: string; status: string; attempts: number; last_error: string | null }
 
 describe('notifications from a running daemon', () => {
@@ -22,15 +26,15 @@ describe('notifications from a running daemon', () => {
   let flaky: HttpReceiver;
   let hung: HttpReceiver;
   let smtp: SmtpReceiver;
+  /** What the daemon printed before its restart. */
+  let earlierOutput = '';
 
   before(async () => {
     [signed, flaky, hung, smtp] = await Promise.all([
-      startHttpReceiver([200]), startHttpReceiver([500, 500, 200]), startHttpReceiver(['hang']), startSmtpReceiver({ user: 'ops', password: 'mail-pass-42' }),
+      startHttpReceiver([200]), startHttpReceiver([500, 500, 200]), startHttpReceiver(['hang', 200]), startSmtpReceiver({ user: 'ops', password: 'mail-pass-42' }),
     ]);
     repo = await createGitRepo({ 'docker-compose.yaml': talker('notify') });
-    // Quick retries, and a bound on each attempt far above the test's deploys: the hung receiver
-    // holds its request open for all of them.
-    daemon = await startDaemon({ env: { NOTIFICATION_RETRY_DELAYS: '50ms,50ms,50ms', NOTIFICATION_TIMEOUT: '10m' } });
+    daemon = await startDaemon({ env });
     const channels = [
       { name: 'signed', type: 'webhook', url: `${signed.url}/accelero`, secret: SECRET, stacks: [stack] },
       { name: 'flaky', type: 'slack', url: `${flaky.url}/services/T/B/token`, events: ['deployment_succeeded'] },
@@ -63,14 +67,16 @@ describe('notifications from a running daemon', () => {
     }, `deployment ${body.deployment_id} to finish`);
   };
   const deliveries = async (channel: string) => (await daemon.request<Delivery[]>('GET', `/api/v1/notifications/${channel}/deliveries`)).body;
+  /** The channel's newest delivery, once it is delivered. */
+  const newestDelivered = (channel: string) => eventually(async () => {
+    const [newest] = await deliveries(channel);
+    return newest?.status === 'delivered' ? newest : undefined;
+  }, `the ${channel} channel delivered`);
 
   test('a completed release reaches a receiver that answered 500 twice, on the third attempt', async () => {
     assert.equal((await deploy()).status, 'completed');
-    const [delivery] = await eventually(async () => {
-      const list = await deliveries('flaky');
-      return list[0]?.status === 'delivered' ? list : undefined;
-    }, 'the flaky channel delivered');
-    assert.deepEqual([delivery!.event, delivery!.attempts], ['deployment_succeeded', 3]);
+    const delivery = await newestDelivered('flaky');
+    assert.deepEqual([delivery.event, delivery.attempts], ['deployment_succeeded', 3]);
     assert.equal(flaky.requests.length, 3);
     assert.match(JSON.parse(flaky.requests[2]!.body).text, new RegExp(`${stack}: deployment succeeded`));
   });
@@ -98,11 +104,22 @@ describe('notifications from a running daemon', () => {
     assert.deepEqual([held!.status, held!.attempts], ['pending', 0]);
   });
 
-  test('no channel credential is in an answer or in the log', async () => {
+  test('the delivery a stop cut off is sent by the next start', async () => {
+    earlierOutput = daemon.output();
+    assert.equal(await daemon.stop(), 0);
+    daemon = await startDaemon({ dataDir: daemon.dataDir, env });
+    const held = await newestDelivered('hung');
+    assert.deepEqual([held.event, held.attempts], ['deployment_succeeded', 1]);
+    assert.equal(hung.requests.length, 2);
+    assert.equal(hung.requests[1]!.body, hung.requests[0]!.body, 'the same payload');
+    assert.match(daemon.output(), /resuming 1 pending notification deliveries/);
+  });
+
+  test('no channel credential is in an answer or in the logs of either start', async () => {
     const answers = JSON.stringify((await daemon.request('GET', '/api/v1/notifications')).body);
     for (const leaked of [SECRET, 'mail-pass-42', '/services/T/B/token', '/api/webhooks/1/token']) {
       assert.equal(answers.includes(leaked), false, leaked);
-      assert.equal(daemon.output().includes(leaked), false, leaked);
+      assert.equal((earlierOutput + daemon.output()).includes(leaked), false, leaked);
     }
   });
 });
