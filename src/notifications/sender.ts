@@ -49,7 +49,7 @@ async function postJson(channel: SendableChannel, type: Exclude<ChannelType, 'em
 async function sendEmail(channel: SendableChannel, payload: NotificationPayload, timeoutMs: number, signal: AbortSignal): Promise<void> {
   const transport = nodemailer.createTransport({
     url: channel.secrets.smtp_url!, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
-  } as never);
+  });
   const { subject, text } = emailMessage(payload);
   try {
     await raceAbort(transport.sendMail({ from: channel.settings.from, to: channel.settings.to, subject, text }), signal);
