@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
 
-// What watchers (SSE, logs, tests) see: transitions, deployment progress, drift.
+// What watchers (SSE, logs, notifications, tests) see: transitions, deployment progress and
+// ends, drift.
 export type AcceleroEvent =
   | { kind: 'transition'; stack_id: string; stack_name: string; from: string; to: string; event: string; at: string; deployment_id: string | null }
   | { kind: 'deployment'; stack_id: string; stack_name: string; deployment_id: string; service: string | null; step: string; message: string; at: string }
-  | { kind: 'drift'; stack_id: string; stack_name: string; has_drift: boolean; drift_count: number; at: string };
+  | { kind: 'drift'; stack_id: string; stack_name: string; has_drift: boolean; drift_count: number; at: string }
+  | { kind: 'deployment_end'; stack_id: string; stack_name: string; deployment_id: string; status: string; message: string | null; git_commit: string | null; at: string };
 
 export class EventBus {
   private readonly emitter = new EventEmitter();

@@ -6,10 +6,21 @@ import type { DeploymentChange, DeploymentRecord, DeploymentStatus, DeploymentSt
 
 export class DeploymentStore {
   private readonly repo: Repository<DeploymentRecord>;
+  private readonly finishedListeners: Array<(deployment: DeploymentRecord) => void> = [];
 
   /** `onFinished` observes every deployment that reaches a final status (metrics). */
-  constructor(private readonly db: Database, private readonly onFinished: (deployment: DeploymentRecord) => void = () => {}) {
+  constructor(private readonly db: Database, onFinished?: (deployment: DeploymentRecord) => void) {
     this.repo = db.dataSource.getRepository(DeploymentEntity);
+    if (onFinished) this.finishedListeners.push(onFinished);
+  }
+
+  /**
+   * Another observer of finished deployments (the event bus's `deployment_end`). Every way a
+   * deployment ends goes through `finish`, so this sees them all, once each. Called inside the
+   * write queue: a listener must not wait for anything.
+   */
+  observeFinished(listener: (deployment: DeploymentRecord) => void): void {
+    this.finishedListeners.push(listener);
   }
 
   /** A deployment the API promised (202 with its id) before the stack actor gets to it. */
@@ -64,7 +75,7 @@ export class DeploymentStore {
       if (!before || isFinal(before.status)) return;
       await this.repo.update({ id }, { completed_at: new Date().toISOString(), ...patch });
       const after = await this.repo.findOneBy({ id });
-      if (after) this.onFinished(after);
+      if (after) for (const listener of this.finishedListeners) listener(after);
     });
   }
 

@@ -25,6 +25,8 @@ import { DriftStore } from '../persistence/drift-store.ts';
 import { TransitionStore } from '../persistence/transition-store.ts';
 import { openStackRegistryStore, openStackSecretStore } from '../persistence/stack-keyed-store.ts';
 import { WebhookDeliveryStore } from '../persistence/webhook-delivery-store.ts';
+import { NotificationStore } from '../persistence/notification-store.ts';
+import type { DeploymentRecord } from '../persistence/entities/records.ts';
 import { createApp } from './api/app.ts';
 import { loadOrCreateApiKey } from './api-key-file.ts';
 import { createWorkerComposeLoader } from './compose/load-in-worker.ts';
@@ -41,6 +43,10 @@ import { createLogger, type Logger } from './logger.ts';
 import { recordDeploySlotsInUse, recordDeploymentFinished } from './metrics.ts';
 import { createSecretBox, type SecretBox } from './secrets/index.ts';
 import { DeployPolicy, type PolicySettings } from './policy/index.ts';
+import { DEFAULT_RETRY_DELAYS_MS } from './notifications/backoff.ts';
+import { NotificationChannels } from './notifications/channels.ts';
+import { NotificationDispatcher } from './notifications/dispatcher.ts';
+import { createNotificationSender, type NotificationSender } from './notifications/sender.ts';
 
 // The composition root: the only place that builds singletons. Everything else receives its
 // collaborators, so tests can build the same graph around a temp directory.
@@ -81,7 +87,7 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
   const core = buildCore({
     // An idle stack's cycle asks for the project of the same commit and environment again.
     stores, history, git, compose: cachedComposeLoader(compose), engine, secrets, logger, maxConcurrentDeploys: config.maxConcurrentDeploys,
-    passEnv: passedEnvironment(config.passEnv), policy: policySettings(config),
+    passEnv: passedEnvironment(config.passEnv), policy: policySettings(config), notifications: config.notifications,
   });
   // A failed stack retries as soon as the engine answers again, not at the end of its backoff.
   const availability = new EngineAvailability(() => engine.ping(), config.dockerDescription, logger, {
@@ -92,6 +98,9 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
 
   // Unfinished deployments of an earlier process are each stack's first job, before anything else.
   core.supervisor.start(await planRecovery({ deployments: stores.deployments, logger }, await stores.stacks.list()));
+  // Deliveries a stopped process left pending go out now, each at its next attempt.
+  const resumed = await core.notifier.resume();
+  if (resumed > 0) logger.info(`resuming ${resumed} pending notification deliveries`);
   history.start();
   await core.removal.pruneMirrors();
 
@@ -114,6 +123,7 @@ async function startServing(config: AcceleroConfig, logger: Logger, front: Front
     await stopGracefully(reason, config, logger, front.server, core.supervisor);
     availability.stop();
     history.stop();
+    await core.notifier.stop();
     await compose.close();
     await db.close();
     await lock.release();
@@ -167,6 +177,7 @@ export function openStores(db: Database, secrets: SnapshotSealer) {
     stackSecrets: openStackSecretStore(db),
     stackRegistries: openStackRegistryStore(db),
     webhookDeliveries: new WebhookDeliveryStore(db),
+    notifications: new NotificationStore(db),
   };
 }
 
@@ -188,6 +199,8 @@ export interface CoreParts {
   policy: PolicySettings;
   /** How long a DELETE waits for a running deploy to reach a safe point. */
   deleteWaitMs?: number;
+  /** Notification retries and the bound on each attempt; tests may pass their own sender. */
+  notifications?: { retryDelaysMs: number[]; timeoutMs: number; sender?: NotificationSender };
 }
 
 /** The stack actors and what drives them (commands, removal, read-only views), around the stores. */
@@ -195,6 +208,9 @@ export function buildCore(parts: CoreParts) {
   const { stores, history, git, compose, engine, secrets, logger, passEnv } = parts;
   const { stacks, deployments, transitions, drift, stackSecrets, stackRegistries } = stores;
   const bus = new EventBus();
+  deployments.observeFinished((deployment) => bus.publish(deploymentEnd(deployment)));
+  const notifier = notificationDispatcher(parts, bus);
+  const notificationChannels = new NotificationChannels({ store: stores.notifications, secrets, dispatcher: notifier });
   const policy = new DeployPolicy(parts.policy, engine);
   const stackConfig = { secrets, stackSecrets, stackRegistries, passEnv, policy };
   const steps = new StackSteps({ ...stores, ...stackConfig, git, compose, engine, bus, logger });
@@ -217,7 +233,26 @@ export function buildCore(parts: CoreParts) {
   });
   const commands = new StackCommands({ stacks, deployments, supervisor, secrets, logger, removal, deleteWaitMs: parts.deleteWaitMs });
   const credentials = new StackCredentialCommands({ stacks, stackSecrets, stackRegistries, secrets, supervisor });
-  return { bus, steps, inspector, supervisor, commands, removal, credentials };
+  return { bus, steps, inspector, supervisor, commands, removal, credentials, notifier, notificationChannels };
+}
+
+/** Every deployment's end on the bus, wherever it ended (steps, recovery, the supervisor's endDeployment). */
+function deploymentEnd(deployment: DeploymentRecord) {
+  return {
+    kind: 'deployment_end' as const, stack_id: deployment.stack_id, stack_name: deployment.stack_name, deployment_id: deployment.id,
+    status: deployment.status, message: deployment.error_message, git_commit: deployment.git_commit, at: deployment.completed_at ?? new Date().toISOString(),
+  };
+}
+
+/** The dispatcher listening on the bus; its sends never hold a deploy. */
+function notificationDispatcher(parts: CoreParts, bus: EventBus): NotificationDispatcher {
+  const settings = parts.notifications ?? { retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, timeoutMs: 10_000 };
+  const dispatcher = new NotificationDispatcher({
+    store: parts.stores.notifications, secrets: parts.secrets, logger: parts.logger, retry: { delaysMs: settings.retryDelaysMs },
+    sender: settings.sender ?? createNotificationSender({ timeoutMs: settings.timeoutMs }),
+  });
+  dispatcher.attach(bus);
+  return dispatcher;
 }
 
 /** Stops taking requests, lets in-flight deploys reach a safe point, then stops the actors. */

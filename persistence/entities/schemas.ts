@@ -3,16 +3,12 @@ import type {
   ApiKeyRecord, AuditRecord, DeploymentRecord, DriftReportRecord, SnapshotRecord, StackRecord, StackRegistryRecord,
   StackSecretRecord, TransitionRecord,
 } from './records.ts';
+import { NotificationChannelEntity, NotificationDeliveryEntity } from './notification-schemas.ts';
+import { id, json, name, serial, text, time } from './columns.ts';
 
 // EntitySchema instead of decorators: tsx/esbuild emits no decorator metadata. Every column
 // has an explicit, portable type (no SQLite-only types), so PostgreSQL works by configuration.
 
-const id = { type: 'varchar', length: 36, primary: true } as const;
-const serial = { type: 'integer', primary: true, generated: 'increment' } as const;
-const text = (nullable = false) => ({ type: 'text', nullable }) as const;
-const name = (nullable = false) => ({ type: 'varchar', length: 255, nullable }) as const;
-const time = (nullable = false) => ({ type: 'varchar', length: 40, nullable }) as const;
-const json = (nullable = false) => ({ type: 'simple-json', nullable }) as const;
 
 export const StackEntity = new EntitySchema<StackRecord>({
   name: 'Stack',
@@ -120,5 +116,5 @@ export const WebhookDeliveryEntity = new EntitySchema<WebhookDeliveryRecord>({
 
 export const allEntities = [
   StackEntity, DeploymentEntity, TransitionEntity, SnapshotEntity, DriftReportEntity, ApiKeyEntity, AuditEntity,
-  StackSecretEntity, StackRegistryEntity, WebhookDeliveryEntity,
+  StackSecretEntity, StackRegistryEntity, WebhookDeliveryEntity, NotificationChannelEntity, NotificationDeliveryEntity,
 ];

@@ -42,6 +42,8 @@ import { DeliveryLog, type DeliveryClaims } from './webhooks/replay.ts';
 import type { EventBus } from '../../actors/event-bus.ts';
 import type { StackInspector } from '../../actors/stack-inspector.ts';
 
+import type { NotificationChannels } from '../notifications/channels.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 export interface ApiDeps extends StackRouteDeps {
   credentials: StackCredentialCommands;
   /** Where webhook delivery ids are kept (replay protection across restarts). */
@@ -67,6 +69,8 @@ export interface ApiDeps extends StackRouteDeps {
   logger: Logger;
   /** The built dashboard (default: dist/dashboard of the package). */
   dashboardDir?: string;
+  /** Notification channels and their deliveries (/api/v1/notifications). */
+  notificationChannels: NotificationChannels;
   /** Wrong keys an address may send before it gets 429 (default: 10 a minute). */
   failedAuthLimits?: FailedAuthLimits;
 }
@@ -86,7 +90,7 @@ export function apiRouters(deps: ApiDeps, authenticator: ApiKeyAuthenticator): {
       healthRoutes(deps.readiness), metricsRoutes(), openApiRoutes((): Router[] => [...routers.raw, ...routers.json]),
       stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), containerRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps), stackCredentialRoutes(deps),
       supervisorRoutes(deps), whoamiRoutes(), adminRoutes(deps), resourceRoutes(deps),
-      apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), auditRoutes({ audit: deps.audit, stacks: deps.stacks }),
+      apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), notificationRoutes(deps), auditRoutes({ audit: deps.audit, stacks: deps.stacks }),
     ],
   };
   return routers;

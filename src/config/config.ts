@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { readPolicyFile } from '../policy/policy-file.ts';
 import type { PolicyFile } from '../policy/policy-file.ts';
 import { parseDurationMs } from './duration.ts';
+import { DEFAULT_RETRY_DELAYS_MS } from '../notifications/backoff.ts';
 import { ValidationError } from '../errors.ts';
 
 // The daemon's configuration, read once from the environment (docs/api.md, Configuration).
@@ -34,6 +35,8 @@ export interface AcceleroConfig {
   shutdownTimeoutMs: number;
   /** How long /readyz answers 503 "draining" before the listener closes (load balancers notice). */
   shutdownDrainDelayMs: number;
+  /** Notifications: the waits between a failed delivery's attempts, and the bound on each attempt. */
+  notifications: { retryDelaysMs: number[]; timeoutMs: number };
   /** GIT_TIMEOUT: an ls-remote or fetch that makes no progress for this long is stopped. */
   gitTimeoutMs: number;
   /** Bounded history: transitions and deployments kept per stack, audit entries kept for so many days. */
@@ -105,6 +108,17 @@ function duration(env: Env, name: string, fallbackMs: number): number {
   return ms;
 }
 
+/** A comma list of durations, e.g. `1s,5s,30s,2m`; an empty item is refused. */
+function durationList(env: Env, name: string, fallbackMs: number[]): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallbackMs;
+  return raw.split(',').map((item) => {
+    const ms = parseDurationMs(item.trim());
+    if (ms === undefined || item.trim() === '') throw new ValidationError(`${name}=${raw}: "${item.trim()}" is not a duration like 1s, 30s or 2m`, name);
+    return ms;
+  });
+}
+
 /** A duration that must be above zero (a zero timeout would stop every command at once). */
 function positiveDuration(env: Env, name: string, fallbackMs: number): number {
   const ms = duration(env, name, fallbackMs);
@@ -155,6 +169,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Acceler
       auditDays: integer(env, 'RETENTION_AUDIT_DAYS', 90, 1, 36_500),
     },
     passEnv: passEnvNames(env),
+    notifications: { retryDelaysMs: durationList(env, 'NOTIFICATION_RETRY_DELAYS', DEFAULT_RETRY_DELAYS_MS), timeoutMs: positiveDuration(env, 'NOTIFICATION_TIMEOUT', 10_000) },
     allowedHostPaths: allowedHostPaths(env),
     policy: env.ACCELERO_POLICY_FILE ? readPolicyFile(resolve(cwd, env.ACCELERO_POLICY_FILE)) : { allow: [], allowByStack: {} },
   };

@@ -6,26 +6,13 @@ import { promisify } from 'node:util';
 import { startDaemon, type TestDaemon } from '../support/daemon.ts';
 import { cleanupStack, uniqueStackName } from '../support/docker.ts';
 import { createGitRepo, type TestGitRepo } from '../support/git-repo.ts';
+import { crashing, talker } from '../support/busybox-services.ts';
 
 // `accelero stacks …` and `accelero keys …` against a running daemon on the real engine:
 // what people read, what scripts parse (--json) and the exit codes both rely on.
 
 const cli = resolve(import.meta.dirname, '../../bin/accelero');
 const execute = promisify(execFile);
-
-const talker = (line: string) => `services:
-  talker:
-    image: accelero-test/busybox:latest
-    command: ["sh", "-c", "echo ${line}; trap 'exit 0' TERM; sleep 86400 & wait"]
-    stop_grace_period: 1s
-    deploy: {update_config: {monitor: 1s}}
-`;
-const crashing = `services:
-  talker:
-    image: accelero-test/busybox:latest
-    command: ["sh", "-c", "echo going down; exit 3"]
-    deploy: {update_config: {monitor: 1s}}
-`;
 
 interface Run { code: number; stdout: string; stderr: string }
 

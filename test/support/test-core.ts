@@ -8,6 +8,9 @@ import type { StackCredentialCommands } from '../../actors/stack-credentials.ts'
 import type { StackInspector } from '../../actors/stack-inspector.ts';
 import type { StackRemoval } from '../../actors/stack-removal.ts';
 import type { StackSteps } from '../../actors/stack-steps.ts';
+import type { NotificationChannels } from '../../src/notifications/channels.ts';
+import type { NotificationDispatcher } from '../../src/notifications/dispatcher.ts';
+import type { NotificationSender } from '../../src/notifications/sender.ts';
 import type { Supervisor } from '../../actors/supervisor.ts';
 import { BUSY_STATES } from '../../machines/stack.types.ts';
 import { openDatabase, type Database } from '../../persistence/database.ts';
@@ -29,6 +32,8 @@ export interface TestCoreOptions {
   logger?: Logger;
   /** How long a DELETE waits for a running deploy (StackCommands' deleteWaitMs). */
   deleteWaitMs?: number;
+  /** Notification retry delays (default: 10 ms, 20 ms) and sender (default: the real one). */
+  notifications?: { retryDelaysMs?: number[]; sender?: NotificationSender };
 }
 
 export type TestStores = Stores;
@@ -48,6 +53,8 @@ export interface TestCore {
   removal: StackRemoval;
   commands: StackCommands;
   credentials: StackCredentialCommands;
+  notifier: NotificationDispatcher;
+  notificationChannels: NotificationChannels;
   /** Resolves once no stack is busy or has a request queued and no deployment is open. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -67,6 +74,7 @@ export async function startTestCore(options: TestCoreOptions = {}): Promise<Test
   const actors = buildCore({
     stores, history, git, engine, secrets, logger, compose: options.compose ?? fakeCompose(),
     maxConcurrentDeploys: 4, passEnv: {}, deleteWaitMs: options.deleteWaitMs,
+    notifications: { retryDelaysMs: options.notifications?.retryDelaysMs ?? [10, 20], timeoutMs: 2_000, sender: options.notifications?.sender },
     policy: { dataDir, stacksDataDir: join(dataDir, 'stacks'), allow: [], allowByStack: {} },
   });
   actors.supervisor.start([]);
@@ -75,6 +83,7 @@ export async function startTestCore(options: TestCoreOptions = {}): Promise<Test
     // A test that left a step waiting must still be torn down: the wait is bounded, then the actors stop.
     await eventually(async () => actors.supervisor.busyStacks().length === 0, 'a safe point', 10_000, 20).catch(() => undefined);
     actors.supervisor.stop();
+    await actors.notifier.stop();
     await db.close();
     await rm(dataDir, { recursive: true, force: true });
   };

@@ -13,6 +13,16 @@ const apiKey = z.object({
 });
 
 export const responseSchemas = {
+  NotificationChannel: z.object({
+    id: z.string(), name: z.string(), type: z.enum(['webhook', 'slack', 'discord', 'teams', 'email']), events: z.array(z.string()),
+    stacks: z.array(z.string()).nullable(), host: z.string().describe('host[:port] of the URL or SMTP server; never its path or credentials'),
+    has_secret: z.boolean(), from: nullableText, to: z.array(z.string()).nullable(), created_at: time, updated_at: time,
+  }),
+  NotificationDelivery: z.object({
+    id: z.string(), channel_id: z.string(), event: z.string(), stack: z.object({ id: z.string(), name: z.string() }).nullable(),
+    status: z.enum(['pending', 'delivered', 'failed']), attempts: z.number().int(), last_error: nullableText,
+    next_attempt_at: time.nullable(), created_at: time, delivered_at: time.nullable(),
+  }),
   Error: z.object({ error: z.string(), code: z.string(), field: z.string().optional() }),
   Status: z.object({ status: z.string() }),
   Readiness: z.object({ status: z.enum(['ok', 'not_ready', 'draining']), checks: z.object({ database: z.string(), docker: z.string() }) }),

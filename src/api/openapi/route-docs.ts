@@ -9,6 +9,7 @@ import { createApiKeySchema, updateApiKeySchema } from '../auth/api-key-schema.t
 import type { Role } from '../auth/roles.ts';
 import { createStackSchema, registryBodySchema, secretBodySchema, updateStackSchema } from '../stack-schema.ts';
 import { genericPushSchema } from '../webhooks/generic.ts';
+import { createChannelSchema } from '../../notifications/channel-schema.ts';
 import type { ResponseSchemaName } from './response-schemas.ts';
 
 // What the OpenAPI document says about each route: the same zod schemas the routes validate
@@ -79,7 +80,7 @@ export const routeDocs = {
   'GET /api/v1/stacks/{id}/registries': { summary: "The stack's registries and user names (never passwords)", ...stacks, ...viewer, answers: { 200: ['registries', 'StackRegistry[]'], ...notFound } },
   'DELETE /api/v1/stacks/{id}/registries/{server}': { summary: "Delete a registry's credentials", ...stacks, ...operator, answers: { 204: ['deleted'], 404: e('no such stack or registry') } },
   'GET /api/v1/machine': { summary: 'The stack state machine, as JSON or a mermaid stateDiagram-v2', tag: 'meta', ...viewer, filtersByGrant: true, query: formatQuery, answers: { 200: ['the machine', 'MachineDescription'], ...invalid } },
-  'GET /api/v1/events': { summary: 'Server-Sent Events: transitions, deployment progress, drift (a limited key sees only its stacks)', tag: 'events', ...viewer, filtersByGrant: true, query: eventsQuery, answers: { 200: ['text/event-stream', 'text'], ...invalid, ...notFound } },
+  'GET /api/v1/events': { summary: 'Server-Sent Events: transitions, deployment progress and ends, drift (a limited key sees only its stacks)', tag: 'events', ...viewer, filtersByGrant: true, query: eventsQuery, answers: { 200: ['text/event-stream', 'text'], ...invalid, ...notFound } },
   'GET /api/v1/supervisor': { summary: 'The supervisor: deploy slots in use, stack actors, restarts, parked stacks (not for a key limited to some stacks)', tag: 'meta', ...viewer, answers: { 200: ['figures', 'Supervisor'] } },
   'GET /api/v1/whoami': { summary: 'The name, role and stack grants of the calling key', tag: 'auth', ...viewer, filtersByGrant: true, answers: { 200: ['the caller', 'Whoami'] } },
   'GET /api/v1/images': { summary: 'Images the containers of stacks use, one entry per image and stack, with the containers using it', tag: 'resources', ...viewer, filtersByGrant: true, query: resourceQuery, answers: { 200: ['images', 'StackImage[]'], ...invalid, ...notFound, 502: e('Docker did not answer') } },
@@ -92,6 +93,12 @@ export const routeDocs = {
   'PATCH /api/v1/apikeys/{id}': { summary: 'Disable a key (refused with 401 until enabled again) or enable it', tag: 'auth', ...admin, body: updateApiKeySchema, answers: { 200: ['the key', 'ApiKey'], ...invalid, 404: e('no such key') } },
   'DELETE /api/v1/apikeys/{id}': { summary: 'Revoke an API key', tag: 'auth', ...admin, answers: { 200: ['deleted', 'Status'], 404: e('no such key') } },
   'GET /api/v1/audit': { summary: 'Audit trail of mutations, newest first (an admin sees every entry, other keys those about their stacks)', tag: 'auth', ...viewer, filtersByGrant: true, query: auditQuerySchema, answers: { 200: ['entries', 'AuditEntry[]'], ...invalid } },
+  'POST /api/v1/notifications': { summary: 'Create a notification channel (webhook, slack, discord, teams, email); its credentials are sealed and never answered', tag: 'notifications', ...admin, body: createChannelSchema, answers: { 201: ['created', 'NotificationChannel'], ...invalid, 409: e('name taken') } },
+  'GET /api/v1/notifications': { summary: 'List notification channels (never their URLs, secrets or SMTP credentials)', tag: 'notifications', ...admin, answers: { 200: ['channels', 'NotificationChannel[]'] } },
+  'GET /api/v1/notifications/{id}': { summary: 'Get a notification channel by id or name', tag: 'notifications', ...admin, answers: { 200: ['the channel', 'NotificationChannel'], 404: e('no such channel') } },
+  'DELETE /api/v1/notifications/{id}': { summary: 'Delete a notification channel and its deliveries', tag: 'notifications', ...admin, answers: { 200: ['deleted', 'Status'], 404: e('no such channel') } },
+  'GET /api/v1/notifications/{id}/deliveries': { summary: "The channel's deliveries, newest first, with their attempts and last error", tag: 'notifications', ...admin, query: limitQuery, answers: { 200: ['deliveries', 'NotificationDelivery[]'], ...invalid, 404: e('no such channel') } },
+  'POST /api/v1/notifications/{id}/test': { summary: 'Send a test event to the channel (queued; see its deliveries)', tag: 'notifications', ...admin, answers: { 202: ['the test delivery, pending', 'NotificationDelivery'], 404: e('no such channel') } },
   'POST /webhook': { summary: 'Legacy webhook: deploy the named stack (signed with its secret, or an operator key when it has none)', tag: 'webhooks', ...signed, body: legacyWebhookSchema, answers: { 202: ['queued', 'DeployAccepted'], ...invalid, ...signature, 404: e('unknown stack (never a fallback)'), 409: e('delivery replayed') } },
   'POST /api/v1/webhook': { summary: 'Legacy webhook: deploy the named stack (signed with its secret, or an operator key when it has none)', tag: 'webhooks', ...signed, body: legacyWebhookSchema, answers: { 202: ['queued', 'DeployAccepted'], ...invalid, ...signature, 404: e('unknown stack (never a fallback)'), 409: e('delivery replayed') } },
   'POST /api/v1/webhooks/{provider}': {
