@@ -72,8 +72,10 @@ export class WriteQueue {
     try {
       const value = await pRetry(() => this.once(write), {
         retries: Number.POSITIVE_INFINITY, factor: 2, randomize: true, minTimeout: minDelayMs, maxTimeout: maxDelayMs,
-        // A write that already waited out its budget behind an outage gets one attempt, no retries.
-        maxRetryTime: Math.max(0, deadline - Date.now()),
+        // A write that already waited out its budget behind an outage gets one attempt, no
+        // retries; so does one with less left than a backoff delay (the write ahead of it may
+        // have stopped a delay short of the shared deadline).
+        maxRetryTime: retryTimeLeft(deadline - Date.now(), maxDelayMs),
         shouldRetry: ({ error }) => this.transient(error),
         onFailedAttempt: async ({ error }) => {
           if (!this.transient(error)) return;
@@ -119,4 +121,8 @@ export class WriteQueue {
     this.options.logger?.info(`database writes work again after ${seconds} s (${this.outage.cause})`);
     this.outage = undefined;
   }
+}
+
+function retryTimeLeft(remainingMs: number, maxDelayMs: number): number {
+  return remainingMs > maxDelayMs ? remainingMs : 0;
 }
