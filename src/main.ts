@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { DeploySlots } from '../actors/deploy-slots.ts';
 import { EventBus } from '../actors/event-bus.ts';
 import { HistoryPruner } from '../actors/history-pruner.ts';
-import { planRecovery, recoveryOf } from '../actors/recovery.ts';
+import { approvalOf, planRecovery, recoveryOf } from '../actors/recovery.ts';
 import { StackCommands } from '../actors/stack-commands.ts';
 import { StackCredentialCommands } from '../actors/stack-credentials.ts';
 import { StackRemoval } from '../actors/stack-removal.ts';
@@ -205,7 +205,9 @@ export function buildCore(parts: CoreParts) {
     endDeployment: (end) => deployments.end(end),
     currentInput: async (stackId) => {
       const stack = await stacks.find(stackId);
-      return stack ? stackInputFrom(stack, await recoveryOf({ deployments, logger }, stackId)) : undefined;
+      if (!stack) return undefined;
+      const recovery = { deployments, logger };
+      return stackInputFrom(stack, await recoveryOf(recovery, stackId), await approvalOf(recovery, stackId));
     },
   });
   const removal = new StackRemoval({
