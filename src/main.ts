@@ -5,6 +5,7 @@ import { EventBus } from '../actors/event-bus.ts';
 import { HistoryPruner } from '../actors/history-pruner.ts';
 import { approvalOf, planRecovery, recoveryOf } from '../actors/recovery.ts';
 import { StackCommands } from '../actors/stack-commands.ts';
+import { StackApprovals } from '../actors/stack-approvals.ts';
 import { StackCredentialCommands } from '../actors/stack-credentials.ts';
 import { StackRemoval } from '../actors/stack-removal.ts';
 import { StackSteps } from '../actors/stack-steps.ts';
@@ -219,7 +220,8 @@ export function buildCore(parts: CoreParts) {
   });
   const commands = new StackCommands({ stacks, deployments, supervisor, secrets, logger, removal, deleteWaitMs: parts.deleteWaitMs });
   const credentials = new StackCredentialCommands({ stacks, stackSecrets, stackRegistries, secrets, supervisor });
-  return { bus, steps, inspector, supervisor, commands, removal, credentials };
+  const approvals = new StackApprovals({ commands, deployments, supervisor, logger });
+  return { bus, steps, inspector, supervisor, commands, removal, credentials, approvals };
 }
 
 /** Stops taking requests, lets in-flight deploys reach a safe point, then stops the actors. */
