@@ -23,8 +23,10 @@ export class StackApprovals {
   async approve(idOrName: string, deploymentId: string, by: string): Promise<{ stack: StackRecord; deployment: DeploymentRecord }> {
     const { stack, deployment } = await this.waitingDeployment(idOrName, deploymentId);
     const { deployments, supervisor } = this.deps;
-    await deployments.addStep(deploymentId, { service: null, step: 'approved', message: `approved by ${by}` });
+    // Checked again with no await before the event: the actor must take it as it stands.
+    this.requireWaiting(stack, deploymentId);
     supervisor.send(stack.id, { type: 'APPROVE', deploymentId });
+    await deployments.addStep(deploymentId, { service: null, step: 'approved', message: `approved by ${by}` });
     this.deps.logger.info({ stack: stack.name, deployment_id: deploymentId, by }, 'deploy approved');
     return { stack, deployment };
   }
@@ -33,6 +35,7 @@ export class StackApprovals {
   async reject(idOrName: string, deploymentId: string, by: string, reason?: string): Promise<DeploymentRecord> {
     const { stack, deployment } = await this.waitingDeployment(idOrName, deploymentId);
     const { deployments, supervisor } = this.deps;
+    this.requireWaiting(stack, deploymentId);
     supervisor.send(stack.id, { type: 'REJECT', deploymentId });
     await deployments.end({ deploymentId, status: 'rejected', message: reason || `rejected by ${by}`, commit: deployment.git_commit });
     this.deps.logger.info({ stack: stack.name, deployment_id: deploymentId, by }, 'deploy rejected');
@@ -51,11 +54,15 @@ export class StackApprovals {
     if (deployment.status !== 'awaiting_approval') {
       throw new ConflictError(`deployment "${deploymentId}" of stack "${stack.name}" is ${deployment.status}, not awaiting approval`);
     }
+    return { stack, deployment };
+  }
+
+  /** The stack's actor waits with exactly this deployment (not re-planning, not another plan). */
+  private requireWaiting(stack: StackRecord, deploymentId: string): void {
     const snapshot = this.deps.supervisor.stackSnapshot(stack.id);
     const waits = snapshot?.matches({ awaiting_approval: 'waiting' }) && snapshot.context.approval?.deploymentId === deploymentId;
     if (!waits) {
       throw new ConflictError(`stack "${stack.name}" is checking git again (a newer commit may replace deployment "${deploymentId}"); try again in a moment`);
     }
-    return { stack, deployment };
   }
 }
