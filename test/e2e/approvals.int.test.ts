@@ -33,12 +33,14 @@ describe('deploy approvals', () => {
     otherRepo = await createGitRepo({ 'docker-compose.yaml': compose('v1') });
     firstCommit = await repo.git('rev-parse', 'HEAD');
     daemon = await startDaemon();
-    for (const [name, dir] of [[gated, repo.dir], [other, otherRepo.dir]] as const) {
-      const created = await daemon.request('POST', '/api/v1/stacks', { name, repo_url: dir, auto_deploy: true, reconcile_interval_seconds: 0, requires_approval: true });
-      assert.equal(created.status, 201, JSON.stringify(created.body));
-      assert.equal(created.body.requires_approval, true);
-    }
+    await createGated(gated, repo.dir);
   });
+
+  const createGated = async (name: string, dir: string) => {
+    const created = await daemon.request('POST', '/api/v1/stacks', { name, repo_url: dir, auto_deploy: true, reconcile_interval_seconds: 0, requires_approval: true });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.requires_approval, true);
+  };
 
   after(async () => {
     await daemon?.stop();
@@ -75,10 +77,13 @@ describe('deploy approvals', () => {
   });
 
   test('GET /api/v1/approvals lists the waiting plans oldest first; a limited key sees only its stacks', async () => {
+    await awaiting(gated);
+    // Created once the first one waits: its plan is the newer one.
+    await createGated(other, otherRepo.dir);
     await awaiting(other);
     const all = (await daemon.request<Deployment[]>('GET', '/api/v1/approvals')).body;
     const ours = all.filter((d) => d.stack_name === gated || d.stack_name === other);
-    assert.deepEqual(ours.map((d) => d.stack_name), [gated, other], 'created (and planned) in that order');
+    assert.deepEqual(ours.map((d) => d.stack_name), [gated, other], 'oldest first');
     const limited = (await daemon.request('POST', '/api/v1/apikeys', { name: 'approvals limited', role: 'viewer', stacks: [other] })).body.key;
     const seen = await daemon.request<Deployment[]>('GET', '/api/v1/approvals', undefined, { 'x-api-key': limited });
     assert.equal(seen.status, 200);
@@ -113,7 +118,7 @@ describe('deploy approvals', () => {
     assert.equal(twice.status, 409);
   });
 
-  test('a newer commit replaces the waiting plan: the old one ends skipped naming the new one', async () => {
+  test('a newer commit (an operator deploy, a push) replaces the waiting plan: the old one ends skipped naming the new one', async () => {
     const v2 = await repo.git('rev-parse', 'HEAD');
     const first = await daemon.request('POST', `/api/v1/stacks/${gated}/deploy`);
     assert.equal(first.status, 202);
@@ -126,6 +131,16 @@ describe('deploy approvals', () => {
     const replaced = await ended(gated, older.id);
     assert.equal(replaced.status, 'skipped');
     assert.match(replaced.error_message ?? '', new RegExp(`replaced by deployment ${newer.id}`));
+
+    // A push of a newer commit replaces it the same way (the legacy webhook, an operator key: the stack has no secret).
+    const v4 = await repo.commit({ 'docker-compose.yaml': compose('v2', 'four') }, 'v4');
+    const pushed = await daemon.request('POST', '/webhook', { stack: gated });
+    assert.equal(pushed.status, 202, JSON.stringify(pushed.body));
+    const pushedPlan = await awaiting(gated, v4);
+    assert.equal(pushedPlan.id, pushed.body.deployment_id);
+    const replacedByPush = await ended(gated, newer.id);
+    assert.equal(replacedByPush.status, 'skipped');
+    assert.match(replacedByPush.error_message ?? '', new RegExp(`replaced by deployment ${pushedPlan.id}`));
     assert.equal(await webImage(gated), 'accelero-test/web:v1', 'nothing deployed meanwhile');
   });
 
