@@ -145,6 +145,7 @@ export const stackMachine = stackSetup.createMachine({
           },
         },
         waiting: {
+          entry: 'showApproval',
           always: [
             { guard: 'deleteRequested', target: '#stack.deleted', actions: { type: 'endDeployment', params: ({ context }) => approvalDeleted(context) } },
             { guard: 'startsNextCycle', target: '#stack.fetching', actions: 'startPendingCycle' },

@@ -172,6 +172,8 @@ export const stackSetup = setup({
       return { cycle: { request }, deploymentId: approval.deploymentId, approval: null };
     }),
     dropApproval: assign({ approval: null }),
+    /** While a plan waits, the stack's deployment (GET …/state) is the one waiting. */
+    showApproval: assign(({ context }) => ({ deploymentId: context.approval?.deploymentId ?? context.deploymentId })),
     retryAfterBackoff: assign(({ context }) => ({ cycle: { request: reconcileRequest(context) }, deploymentId: null })),
   },
 });

@@ -128,6 +128,7 @@ describe('stack machine: requires_approval', () => {
     clock.increment(40_000);
     await waitFor(actor, () => h.calls.length === 2, { timeout: 10_000 });
     assert.deepEqual(await waiting(actor), first, 'the same plan waits on');
+    assert.equal(actor.getSnapshot().context.deploymentId, first.deploymentId, 'and is the deployment the state shows');
     assert.equal(h.recorded.length, 1, 'no new row for the same commit');
     h.head = 'c2';
     clock.increment(40_000);
