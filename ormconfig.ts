@@ -7,6 +7,7 @@ import { StackSshHostKeys1764300000000 } from './persistence/migrations/0003-sta
 import { HistoryIndexes1764400000000 } from './persistence/migrations/0004-history-indexes.ts';
 import { LeastPrivilege1796358573668 } from './persistence/migrations/0005-least-privilege.ts';
 import { ApiKeyGrants1796500000000 } from './persistence/migrations/0006-api-key-grants.ts';
+import { StackApprovals1796600000000 } from './persistence/migrations/0007-stack-approvals.ts';
 import { Notifications1796650000000 } from './persistence/migrations/0007-notifications.ts';
 
 // The DataSource options of Accelero. SQLite is the embedded default; the entities and
@@ -25,7 +26,7 @@ export function dataSourceOptions(databasePath: string, tuning: { busyTimeoutMs?
     driver: quietSqlite3,
     database: databasePath,
     entities: allEntities,
-    migrations: [InitialSchema1764144000000, StackWebhookSecret1764200000000, StackSshHostKeys1764300000000, HistoryIndexes1764400000000, LeastPrivilege1796358573668, ApiKeyGrants1796500000000, Notifications1796650000000],
+    migrations: [InitialSchema1764144000000, StackWebhookSecret1764200000000, StackSshHostKeys1764300000000, HistoryIndexes1764400000000, LeastPrivilege1796358573668, ApiKeyGrants1796500000000, StackApprovals1796600000000, Notifications1796650000000],
     migrationsRun: false,
     synchronize: false,
     // WAL lets the API read while a deploy writes; the busy timeout rides out the rare

@@ -1,5 +1,5 @@
 import type { Logger } from '../src/logger.ts';
-import type { RestoreJob } from '../machines/stack.types.ts';
+import type { PendingApproval, RestoreJob } from '../machines/stack.types.ts';
 import type { DeploymentStore } from '../persistence/deployment-store.ts';
 import type { DeploymentRecord, StackRecord } from '../persistence/entities/records.ts';
 
@@ -8,6 +8,8 @@ import type { DeploymentRecord, StackRecord } from '../persistence/entities/reco
 // is marked `interrupted`. The newest `in_progress` one becomes the actor's first job: it is
 // restored from its snapshots in `rolling_back` — the same code a failed rollout runs — and
 // retried with backoff while the engine is away, so nothing is marked done that was not restored.
+// A deployment `awaiting_approval` is not unfinished work: the stack starts waiting for it
+// again (the same row, the same planned commit; approving diffs that commit again anyway).
 
 export interface RecoveryDeps { deployments: DeploymentStore; logger: Logger }
 
@@ -16,13 +18,30 @@ const NEVER_STARTED = 'the process stopped before this deployment started';
 const OLDER = 'the process stopped during this deployment, and a newer one of the stack was interrupted too; only the newest is restored';
 
 /** Runs before any stack actor starts: every stack with its first job, if it has one. */
-export async function planRecovery(deps: RecoveryDeps, stacks: StackRecord[]): Promise<Array<{ stack: StackRecord; restore: RestoreJob | null }>> {
+export async function planRecovery(deps: RecoveryDeps, stacks: StackRecord[]): Promise<Array<{ stack: StackRecord; restore: RestoreJob | null; approval: PendingApproval | null }>> {
   const unfinished = await deps.deployments.listUnfinished();
-  const plans: Array<{ stack: StackRecord; restore: RestoreJob | null }> = [];
+  const awaiting = await deps.deployments.listAwaitingApproval();
+  const plans: Array<{ stack: StackRecord; restore: RestoreJob | null; approval: PendingApproval | null }> = [];
   for (const stack of stacks) {
-    plans.push({ stack, restore: await recoverStack(deps, unfinished.filter((d) => d.stack_id === stack.id)) });
+    const restore = await recoverStack(deps, unfinished.filter((d) => d.stack_id === stack.id));
+    plans.push({ stack, restore, approval: await waitingApproval(deps, awaiting.filter((d) => d.stack_id === stack.id)) });
   }
   return plans;
+}
+
+/** The plan a stack waits for again: its newest awaiting deployment (older ones, if any, are replaced). */
+export async function approvalOf(deps: RecoveryDeps, stackId: string): Promise<PendingApproval | null> {
+  const awaiting = await deps.deployments.listAwaitingApproval();
+  return waitingApproval(deps, awaiting.filter((d) => d.stack_id === stackId));
+}
+
+async function waitingApproval(deps: RecoveryDeps, awaiting: DeploymentRecord[]): Promise<PendingApproval | null> {
+  const newest = awaiting.at(-1);
+  for (const older of awaiting.slice(0, -1)) {
+    await deps.deployments.end({ deploymentId: older.id, status: 'skipped', message: `replaced by deployment ${newest!.id} before it was approved`, commit: older.git_commit });
+  }
+  if (!newest?.git_commit) return null;
+  return { deploymentId: newest.id, commit: newest.git_commit, trigger: newest.trigger };
 }
 
 /** The first job of a restarted stack actor, from the stack's own unfinished deployments. */

@@ -79,7 +79,7 @@ export class StackCommands {
     const record: StackRecord = {
       id: randomUUID(), name: input.name, repo_url: input.repo_url, repo_branch: input.repo_branch,
       repo_ref: input.repo_ref ?? null, compose_path: input.compose_path, service_filter: input.service_filter ?? null,
-      auto_deploy: input.auto_deploy, reconcile_interval_seconds: input.reconcile_interval_seconds,
+      auto_deploy: input.auto_deploy, requires_approval: input.requires_approval, reconcile_interval_seconds: input.reconcile_interval_seconds,
       repo_username: input.repo_username ?? null, repo_token_sealed: seal(secrets, input.repo_token),
       repo_ssh_key_sealed: seal(secrets, input.repo_ssh_key), docker_registry: input.docker_registry ?? null,
       docker_username: input.docker_username ?? null, docker_password_sealed: seal(secrets, input.docker_password),
@@ -127,8 +127,8 @@ export class StackCommands {
     const droppedCredentials = dropForeignCredentials(stack, input, patch);
     const updated = (await this.deps.stacks.update(stack.id, patch))!;
     if (droppedCredentials.length > 0) this.deps.logger.warn({ stack: stack.name, dropped: droppedCredentials }, 'credentials of another host dropped');
-    const { autoDeploy, reconcileIntervalMs } = stackInputFrom(updated);
-    this.deps.supervisor.send(stack.id, { type: 'STACK_UPDATED', settings: { autoDeploy, reconcileIntervalMs } });
+    const { autoDeploy, reconcileIntervalMs, requiresApproval } = stackInputFrom(updated);
+    this.deps.supervisor.send(stack.id, { type: 'STACK_UPDATED', settings: { autoDeploy, reconcileIntervalMs, requiresApproval } });
     return { stack: updated, droppedCredentials };
   }
 

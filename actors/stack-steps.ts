@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { fromPromise } from 'xstate';
-import type { ProgressEvent } from '../src/docker/index.ts';
+import { describeChanges, type ProgressEvent } from '../src/docker/index.ts';
 import type { AcceleroGitSource } from '../src/git/index.ts';
 import { errorMessage } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
 import { recordDrift } from '../src/metrics.ts';
 import type {
-  ApplyInput, ApplyOutput, FetchInput, FetchOutput, PlanInput, PlanOutput, RollBackInput, VerifyInput, VerifyOutput,
+  ApplyInput, ApplyOutput, ApprovalInput, ApprovalOutput, FetchInput, FetchOutput, PlanInput, PlanOutput, RollBackInput, VerifyInput, VerifyOutput,
 } from '../machines/stack.types.ts';
 import type { DeploymentStore } from '../persistence/deployment-store.ts';
 import type { DriftStore } from '../persistence/drift-store.ts';
@@ -52,6 +52,7 @@ export class StackSteps {
       applyPlan: fromPromise<ApplyOutput, ApplyInput>(({ input }) => this.applyPlan(input)),
       verifyRollout: fromPromise<VerifyOutput, VerifyInput>(({ input }) => this.verifyRollout(input)),
       rollBack: fromPromise<void, RollBackInput>(({ input }) => this.rollBack(input)),
+      recordApproval: fromPromise<ApprovalOutput, ApprovalInput>(({ input }) => this.recordApproval(input)),
     };
   }
 
@@ -69,6 +70,8 @@ export class StackSteps {
       if (!target?.git_commit) throw new Error(`deployment ${request.rollbackTo} has no commit to roll back to`);
       return { stack, revision: await deps.git.checkout(spec, target.git_commit, { retain }), pinnedImageIds: target.image_ids };
     }
+    // An approved plan deploys the commit that was approved, not whatever the branch says now.
+    if (request.approvedCommit) return { stack, revision: await deps.git.checkout(spec, request.approvedCommit, { retain }) };
     // Timer cycles share one ls-remote per repository; an operator's deploy or a push must
     // see the branch as it is now.
     const fresh = request.trigger !== 'reconcile';
@@ -123,6 +126,24 @@ export class StackSteps {
     await deps.deployments.recordChanges(deploymentId, outcome.changes, outcome.imageIds)
       .catch((error: unknown) => log.error({ err: errorMessage(error) }, 'could not record the changes of the deployment'));
     return { deploymentId, outcome };
+  }
+
+  /** A plan that waits for approval goes on its deployment row; the one it replaces ends skipped. */
+  async recordApproval({ stack, commit, plan, request, replaces }: ApprovalInput): Promise<ApprovalOutput> {
+    const { deps } = this;
+    const changes = describeChanges(plan);
+    const deploymentId = await deps.deployments.awaitApproval({ stack, trigger: request.trigger, commit, changes, promisedId: request.deploymentId });
+    if (replaces && replaces.deploymentId !== deploymentId) {
+      await deps.deployments.end({
+        deploymentId: replaces.deploymentId, status: 'skipped', commit: replaces.commit,
+        message: `replaced by deployment ${deploymentId} (commit ${commit.slice(0, 12)}, ${request.trigger}) before it was approved`,
+      });
+    }
+    const message = `planned ${changes.length} change(s) of commit ${commit.slice(0, 12)}; waiting for approval (POST …/deployments/${deploymentId}/approve or …/reject)`;
+    await deps.deployments.addStep(deploymentId, { service: null, step: 'awaiting_approval', message });
+    deps.bus.publish({ kind: 'deployment', stack_id: stack.id, stack_name: stack.name, deployment_id: deploymentId, service: null, step: 'awaiting_approval', message, at: new Date().toISOString() });
+    deps.logger.info({ stack: stack.name, deployment_id: deploymentId, commit }, 'deploy planned; waiting for approval');
+    return { approval: { deploymentId, commit, trigger: request.trigger } };
   }
 
   async verifyRollout({ stack, project, deploymentId, commit, outcome }: VerifyInput): Promise<VerifyOutput> {

@@ -3,7 +3,7 @@ import type { Logger } from '../src/logger.ts';
 import { errorMessage } from '../src/errors.ts';
 import { stackMachine } from '../machines/stack.machine.ts';
 import { joinsCurrentCycle, publicState } from '../machines/stack.rules.ts';
-import { BUSY_STATES, type DeploymentEnd, type RestoreJob, type StackEvent, type StackInput, type StackState } from '../machines/stack.types.ts';
+import { BUSY_STATES, type DeploymentEnd, type PendingApproval, type RestoreJob, type StackEvent, type StackInput, type StackState } from '../machines/stack.types.ts';
 import { supervisorMachine } from '../machines/supervisor.machine.ts';
 import type { StackRecord } from '../persistence/entities/records.ts';
 import { deploySlotActor, type DeploySlots } from './deploy-slots.ts';
@@ -46,11 +46,13 @@ export interface SupervisorDeps {
   currentInput(stackId: string): Promise<StackInput | undefined>;
 }
 
-export function stackInputFrom(stack: StackRecord, restore: RestoreJob | null = null): StackInput {
+export function stackInputFrom(stack: StackRecord, restore: RestoreJob | null = null, approval: PendingApproval | null = null): StackInput {
   return {
     stackId: stack.id,
     stackName: stack.name,
     autoDeploy: stack.auto_deploy,
+    requiresApproval: stack.requires_approval ?? false,
+    approval,
     reconcileIntervalMs: stack.reconcile_interval_seconds * 1000,
     paused: stack.paused,
     commit: stack.git_commit,
@@ -88,13 +90,13 @@ export class Supervisor {
     this.root = createActor(rootLogic, { inspect: (event) => this.inspect(event) });
   }
 
-  start(stacks: Array<{ stack: StackRecord; restore: RestoreJob | null }>): void {
+  start(stacks: Array<{ stack: StackRecord; restore: RestoreJob | null; approval?: PendingApproval | null }>): void {
     this.root.start();
-    for (const { stack, restore } of stacks) this.spawn(stack, restore);
+    for (const { stack, restore, approval } of stacks) this.spawn(stack, restore, approval ?? null);
   }
 
-  spawn(stack: StackRecord, restore: RestoreJob | null = null): void {
-    this.root.send({ type: 'STACK.SPAWN', input: stackInputFrom(stack, restore) });
+  spawn(stack: StackRecord, restore: RestoreJob | null = null, approval: PendingApproval | null = null): void {
+    this.root.send({ type: 'STACK.SPAWN', input: stackInputFrom(stack, restore, approval) });
   }
 
   send(stackId: string, event: StackEvent): void {

@@ -1,6 +1,8 @@
 import { errorMessage } from '../src/errors.ts';
 import { stackSetup, cycleWith } from './stack.setup.ts';
-import { coalesced, failedEnd, requestFailed, requestFor, restoreAfter, restoreAfterApply, settlementOf, skippedWhilePaused } from './stack.rules.ts';
+import {
+  approvalDeleted, coalesced, failedEnd, replacedApproval, requestFailed, requestFor, restoreAfter, restoreAfterApply, settlementOf, skippedWhilePaused,
+} from './stack.rules.ts';
 import type { StackContext } from './stack.types.ts';
 
 // The stack machine: pure. Each step's output goes into `context.cycle` and from there into the
@@ -40,6 +42,7 @@ export const stackMachine = stackSetup.createMachine({
     lastError: null,
     failures: 0,
     deleteRequested: false,
+    approval: input.approval ?? null,
   }),
   initial: 'idle',
   on: {
@@ -56,6 +59,8 @@ export const stackMachine = stackSetup.createMachine({
     idle: {
       always: [
         { guard: 'restorePending', target: '#stack.rollout.rolling_back' },
+        // A plan left waiting (after a restart) waits again, paused or not.
+        { guard: 'hasApproval', target: 'awaiting_approval.waiting' },
         { guard: 'deleteRequested', target: 'deleted' },
         // Paused comes before a waiting request: only an operator's request runs (from paused).
         { guard: 'isPaused', target: 'paused' },
@@ -88,9 +93,27 @@ export const stackMachine = stackSetup.createMachine({
         },
         onDone: [
           {
+            guard: { type: 'keepsApproval', params: ({ event }) => event.output },
+            target: 'awaiting_approval.waiting',
+            actions: [
+              { type: 'recordPlan', params: ({ event }) => event.output },
+              { type: 'endDeployment', params: ({ context, event }) => settlementOf(context, event.output.plan.hasChanges) },
+              'endQuietCycle',
+            ],
+          },
+          {
+            guard: { type: 'needsApproval', params: ({ event }) => event.output },
+            target: 'awaiting_approval',
+            actions: { type: 'recordPlan', params: ({ event }) => event.output },
+          },
+          {
             guard: { type: 'shouldDeploy', params: ({ event }) => event.output },
             target: 'rollout',
-            actions: { type: 'recordPlan', params: ({ event }) => event.output },
+            actions: [
+              { type: 'recordPlan', params: ({ event }) => event.output },
+              { type: 'endDeployment', params: ({ context }) => replacedApproval(context) },
+              'dropApproval',
+            ],
           },
           {
             target: 'idle',
@@ -103,6 +126,43 @@ export const stackMachine = stackSetup.createMachine({
           },
         ],
         onError: failCycle,
+      },
+    },
+    // requires_approval: the plan is recorded on its deployment row, then waits for an
+    // operator. Cycles still run meanwhile (timers, pushes, deploys); see keepsApproval.
+    awaiting_approval: {
+      initial: 'recording',
+      states: {
+        recording: {
+          invoke: {
+            src: 'recordApproval',
+            input: ({ context }) => {
+              const { stack, plan, request } = cycleWith(context, 'stack', 'plan');
+              return { stack, plan, request, commit: context.commit!, replaces: context.approval };
+            },
+            onDone: { target: 'waiting', actions: { type: 'recordApproval', params: ({ event }) => event.output } },
+            onError: failCycle,
+          },
+        },
+        waiting: {
+          entry: 'showApproval',
+          always: [
+            { guard: 'deleteRequested', target: '#stack.deleted', actions: { type: 'endDeployment', params: ({ context }) => approvalDeleted(context) } },
+            { guard: 'startsNextCycle', target: '#stack.fetching', actions: 'startPendingCycle' },
+          ],
+          on: {
+            APPROVE: { guard: 'isWaitingApproval', target: '#stack.fetching', actions: 'startApprovedCycle' },
+            REJECT: { guard: 'isWaitingApproval', target: '#stack.idle', actions: 'dropApproval' },
+            DELETE: { target: '#stack.deleted', actions: { type: 'endDeployment', params: ({ context }) => approvalDeleted(context) } },
+            // Paused, it keeps waiting: pushes are skipped and timers wait for RESUME, as in `paused`.
+            WEBHOOK_PUSH: { guard: 'isPaused', actions: { type: 'endDeployment', params: ({ context, event }) => skippedWhilePaused(requestFor(event, context)) } },
+            SYNC: { guard: 'isPaused' },
+            STACK_UPDATED: { guard: 'isPaused', actions: 'applySettings' },
+          },
+          after: {
+            reconcileDelay: { guard: 'reconcilesUnpaused', target: '#stack.fetching', actions: 'startReconcileCycle' },
+          },
+        },
       },
     },
     rollout: {

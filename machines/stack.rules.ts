@@ -1,8 +1,8 @@
 import type { StateValue } from 'xstate';
 import { errorMessage } from '../src/errors.ts';
 import {
-  STACK_STATES, type ApplyOutput, type Cycle, type CycleRequest, type DeploymentEnd, type RestoreJob, type StackContext, type StackEvent,
-  type StackState,
+  STACK_STATES, type ApplyOutput, type Cycle, type CycleRequest, type DeploymentEnd, type PlanOutput, type RestoreJob, type StackContext,
+  type StackEvent, type StackState,
 } from './stack.types.ts';
 
 // Pure rules of the stack machine: how requests become cycles, merge while the stack is busy and
@@ -53,7 +53,52 @@ export function requestFor(event: StackEvent, context: Pick<StackContext, 'autoD
  * A rollback cycle deploys an old commit and is never joined.
  */
 export function joinsCurrentCycle(cycle: Cycle | null, event: StackEvent): boolean {
-  return event.type === 'DEPLOY' && cycle !== null && cycle.request.trigger !== 'rollback';
+  return event.type === 'DEPLOY' && cycle !== null && cycle.request.trigger !== 'rollback' && !cycle.request.approvedCommit;
+}
+
+/** Whether a planned cycle deploys: an operator's request or an approved plan always, auto_deploy otherwise. */
+export function shouldDeploy(context: StackContext, output: PlanOutput): boolean {
+  const request = context.cycle?.request;
+  if (!output.plan.hasChanges || !request) return false;
+  if (request.approvedCommit) return true;
+  if (request.deploy && (request.trigger === 'manual' || request.trigger === 'rollback')) return true;
+  // Automatic deploys never retry a commit that was already rolled back.
+  return context.autoDeploy && context.commit !== context.failedCommit;
+}
+
+/** A deploy of a requires_approval stack waits for an operator; rollbacks and approved plans do not. */
+export function needsApproval(context: StackContext, output: PlanOutput): boolean {
+  const request = context.cycle?.request;
+  if (!context.requiresApproval || !request || request.trigger === 'rollback' || request.approvedCommit) return false;
+  return shouldDeploy(context, output);
+}
+
+/**
+ * A cycle that runs while a plan waits leaves it waiting when it would deploy nothing, or when
+ * it is a timer's (no promised deployment) that found the same commit: no churn of rows. Any
+ * other deploy (a newer commit, a push, an operator's deploy, a rollback) replaces it.
+ */
+export function keepsApproval(context: StackContext, output: PlanOutput): boolean {
+  const { approval, cycle } = context;
+  if (!approval || !cycle) return false;
+  if (!shouldDeploy(context, output)) return true;
+  const sameCommitTimer = cycle.request.trigger === 'reconcile' && !cycle.request.deploymentId && context.commit === approval.commit;
+  return sameCommitTimer && context.requiresApproval;
+}
+
+/** The waiting plan a deploying cycle replaces ends skipped, naming what replaced it. */
+export function replacedApproval(context: StackContext): DeploymentEnd | undefined {
+  const { approval, cycle } = context;
+  if (!approval) return undefined;
+  const by = cycle?.request.deploymentId ? `deployment ${cycle.request.deploymentId}` : 'a newer deploy';
+  const message = `replaced by ${by} (${cycle?.request.trigger ?? 'reconcile'}, commit ${context.commit?.slice(0, 12)}) before it was approved`;
+  return { deploymentId: approval.deploymentId, status: 'skipped', message, commit: approval.commit };
+}
+
+/** The waiting plan of a deleted stack ends skipped. */
+export function approvalDeleted(context: StackContext): DeploymentEnd | undefined {
+  const { approval } = context;
+  return approval ? { deploymentId: approval.deploymentId, status: 'skipped', message: 'the stack was deleted before the plan was approved', commit: approval.commit } : undefined;
 }
 
 export function joinCycle(cycle: Cycle, request: CycleRequest): Cycle {

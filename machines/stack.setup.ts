@@ -1,8 +1,8 @@
 import { assign, fromCallback, fromPromise, setup } from 'xstate';
 import { errorMessage } from '../src/errors.ts';
-import { isOperatorRequest, joinCycle, joinsCurrentCycle, mergeRequests, requestFor } from './stack.rules.ts';
+import { isOperatorRequest, joinCycle, joinsCurrentCycle, keepsApproval, mergeRequests, needsApproval, requestFor, shouldDeploy } from './stack.rules.ts';
 import type {
-  ApplyInput, ApplyOutput, Cycle, DeploymentEnd, FetchInput, FetchOutput, PlanInput, PlanOutput, RestoreJob, RollBackInput,
+  ApplyInput, ApplyOutput, ApprovalInput, ApprovalOutput, Cycle, DeploymentEnd, FetchInput, FetchOutput, PlanInput, PlanOutput, RestoreJob, RollBackInput,
   SlotInput, StackContext, StackEvent, StackInput, VerifyInput, VerifyOutput,
 } from './stack.types.ts';
 
@@ -47,6 +47,7 @@ export const stackSetup = setup({
     applyPlan: notProvided<ApplyOutput, ApplyInput>('applyPlan'),
     verifyRollout: notProvided<VerifyOutput, VerifyInput>('verifyRollout'),
     rollBack: notProvided<void, RollBackInput>('rollBack'),
+    recordApproval: notProvided<ApprovalOutput, ApprovalInput>('recordApproval'),
     holdDeploySlot: unlimitedSlot,
   },
   delays: {
@@ -70,13 +71,16 @@ export const stackSetup = setup({
     isPaused: ({ context }) => context.paused,
     reconcilesPeriodically: ({ context }) => context.reconcileIntervalMs > 0,
     joinsCurrentCycle: ({ context, event }) => joinsCurrentCycle(context.cycle, event),
-    shouldDeploy: ({ context }, output: PlanOutput) => {
-      const request = context.cycle?.request;
-      if (!output.plan.hasChanges || !request) return false;
-      if (request.deploy && (request.trigger === 'manual' || request.trigger === 'rollback')) return true;
-      // Automatic deploys never retry a commit that was already rolled back.
-      return context.autoDeploy && context.commit !== context.failedCommit;
-    },
+    shouldDeploy: ({ context }, output: PlanOutput) => shouldDeploy(context, output),
+    needsApproval: ({ context }, output: PlanOutput) => needsApproval(context, output),
+    keepsApproval: ({ context }, output: PlanOutput) => keepsApproval(context, output),
+    hasApproval: ({ context }) => context.approval !== null,
+    /** The event names the plan that waits (an approve or reject of another one changes nothing). */
+    isWaitingApproval: ({ context, event }) =>
+      (event.type === 'APPROVE' || event.type === 'REJECT') && context.approval?.deploymentId === event.deploymentId,
+    /** A paused stack keeps its waiting plan, and runs only what an operator asks for. */
+    startsNextCycle: ({ context }) => (context.paused ? isOperatorRequest(context.pending) : context.pending !== null),
+    reconcilesUnpaused: ({ context }) => context.reconcileIntervalMs > 0 && !context.paused,
     applied: (_, output: ApplyOutput) => output.outcome.status === 'applied',
     needsRestore: (_, output: ApplyOutput) => {
       const { outcome } = output;
@@ -158,6 +162,18 @@ export const stackSetup = setup({
       healthStatus: context.restore ? ('degraded' as const) : context.healthStatus,
       cycle: null,
     })),
+    recordApproval: assign((_, output: ApprovalOutput) => ({
+      approval: output.approval, deploymentId: output.approval.deploymentId, cycle: null, failures: 0, lastError: null,
+    })),
+    /** Approved: the same commit is diffed again and deployed, under the same deployment. */
+    startApprovedCycle: assign(({ context }) => {
+      const approval = context.approval!;
+      const request = { trigger: approval.trigger, deploy: true, deploymentId: approval.deploymentId, approvedCommit: approval.commit };
+      return { cycle: { request }, deploymentId: approval.deploymentId, approval: null };
+    }),
+    dropApproval: assign({ approval: null }),
+    /** While a plan waits, the stack's deployment (GET …/state) is the one waiting. */
+    showApproval: assign(({ context }) => ({ deploymentId: context.approval?.deploymentId ?? context.deploymentId })),
     retryAfterBackoff: assign(({ context }) => ({ cycle: { request: reconcileRequest(context) }, deploymentId: null })),
   },
 });

@@ -18,6 +18,15 @@ export interface CycleRequest {
   deploymentId?: string;
   /** For rollbacks: the deployment whose commit and image ids are redeployed. */
   rollbackTo?: string;
+  /** An approved plan: this commit (not the branch's head) is diffed again and deployed. */
+  approvedCommit?: string;
+}
+
+/** A planned deploy that waits for an operator's approve or reject (requires_approval). */
+export interface PendingApproval {
+  deploymentId: string;
+  commit: string;
+  trigger: CycleTrigger;
 }
 
 /** What one cycle learns, step by step: each step's output is the next step's input. */
@@ -44,7 +53,7 @@ export interface RestoreJob {
 }
 
 /** The states an operator sees (API `state`); `rollout` and its inner states are how they are built. */
-export const STACK_STATES = ['idle', 'fetching', 'diffing', 'deploying', 'verifying', 'rolling_back', 'failed', 'paused', 'deleted'] as const;
+export const STACK_STATES = ['idle', 'fetching', 'diffing', 'awaiting_approval', 'deploying', 'verifying', 'rolling_back', 'failed', 'paused', 'deleted'] as const;
 export type StackState = (typeof STACK_STATES)[number];
 
 /** States in which a stack is working on a cycle; the others (idle, failed, paused) are rests. */
@@ -57,6 +66,8 @@ export interface StackSettings {
   autoDeploy: boolean;
   /** 0 = reconcile only on demand. */
   reconcileIntervalMs: number;
+  /** A planned deploy waits in awaiting_approval for an operator (rollbacks are never gated). */
+  requiresApproval: boolean;
 }
 
 export interface FetchInput { stackId: string; request: CycleRequest }
@@ -95,10 +106,20 @@ export interface RollBackInput { stackId: string; stackName: string; restore: Re
 
 export interface SlotInput { stackId: string }
 
+export interface ApprovalInput {
+  stack: StackRecord;
+  commit: string;
+  plan: Plan;
+  request: CycleRequest;
+  /** The approval this plan replaces: it ends skipped, naming the new one. */
+  replaces: PendingApproval | null;
+}
+export interface ApprovalOutput { approval: PendingApproval }
+
 /** How a deployment ends without verification or restore: nothing deployed, or a failure left as it is. */
 export interface DeploymentEnd {
   deploymentId: string;
-  status: 'completed' | 'skipped' | 'failed';
+  status: 'completed' | 'skipped' | 'failed' | 'rejected';
   message: string;
   commit: string | null;
 }
@@ -125,6 +146,8 @@ export interface StackContext extends StackSettings {
   /** Consecutive failed cycles, for the exponential backoff of `failed`. */
   failures: number;
   deleteRequested: boolean;
+  /** The plan waiting for approval, kept while a newer cycle looks at git. */
+  approval: PendingApproval | null;
 }
 
 export type StackEvent =
@@ -139,7 +162,11 @@ export type StackEvent =
   /** The engine answers again: a failed stack retries now instead of at the end of its backoff. */
   | { type: 'RETRY' }
   /** Sent by the deploy-slot actor once this stack may deploy. */
-  | { type: 'SLOT.GRANTED' };
+  | { type: 'SLOT.GRANTED' }
+  /** An operator approved the waiting plan: its commit is deployed. */
+  | { type: 'APPROVE'; deploymentId: string }
+  /** An operator rejected the waiting plan (the row is ended by the caller). */
+  | { type: 'REJECT'; deploymentId: string };
 
 export interface StackInput extends StackSettings {
   stackId: string;
@@ -149,4 +176,6 @@ export interface StackInput extends StackSettings {
   failedCommit: string | null;
   /** An unfinished deployment a previous process left behind: restored before anything else. */
   restore?: RestoreJob | null;
+  /** A plan a previous process left awaiting approval: it keeps waiting. */
+  approval?: PendingApproval | null;
 }

@@ -45,6 +45,28 @@ export class DeploymentStore {
     });
   }
 
+  /**
+   * A planned deploy that waits for approval: the promised row (or a new one) takes the plan's
+   * commit and changes. The approval it replaces, if any, ends skipped naming this one.
+   */
+  awaitApproval(plan: { stack: { id: string; name: string }; trigger: DeploymentTrigger; commit: string; changes: DeploymentChange[]; promisedId?: string }): Promise<string> {
+    return this.db.writes.run(async () => {
+      const promised = plan.promisedId ? await this.repo.findOneBy({ id: plan.promisedId }) : null;
+      if (promised && !isFinal(promised.status)) {
+        await this.repo.update({ id: promised.id }, { status: 'awaiting_approval', git_commit: plan.commit, changes: plan.changes });
+        return promised.id;
+      }
+      const record = { ...newRecord(plan.stack, plan.trigger, plan.commit, 'awaiting_approval'), changes: plan.changes };
+      await this.repo.insert(record);
+      return record.id;
+    });
+  }
+
+  /** Deployments waiting for approval, oldest first. */
+  listAwaitingApproval(): Promise<DeploymentRecord[]> {
+    return this.repo.find({ where: { status: 'awaiting_approval' }, order: { started_at: 'ASC' } });
+  }
+
   /** What a rollout changed, recorded as soon as it is known (before verification or restore). */
   recordChanges(id: string, changes: DeploymentChange[], imageIds: Record<string, string>): Promise<void> {
     return this.db.writes.run(async () => {
@@ -80,7 +102,7 @@ export class DeploymentStore {
   }
 
   /** A deployment that ends without a rollout to verify or restore (nothing to do, skipped, failed as it stands). */
-  async end(end: { deploymentId: string; status: 'completed' | 'skipped' | 'failed'; message: string; commit: string | null }): Promise<void> {
+  async end(end: { deploymentId: string; status: 'completed' | 'skipped' | 'failed' | 'rejected'; message: string; commit: string | null }): Promise<void> {
     await this.addStep(end.deploymentId, { service: null, step: end.status === 'completed' ? 'noop' : end.status, message: end.message });
     await this.finish(end.deploymentId, {
       status: end.status,
@@ -151,5 +173,5 @@ function newRecord(stack: { id: string; name: string }, trigger: DeploymentTrigg
 }
 
 export function isFinal(status: DeploymentStatus): boolean {
-  return status === 'completed' || status === 'failed' || status === 'rolled_back' || status === 'interrupted' || status === 'skipped';
+  return status === 'completed' || status === 'failed' || status === 'rolled_back' || status === 'interrupted' || status === 'skipped' || status === 'rejected';
 }

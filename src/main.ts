@@ -3,8 +3,9 @@ import type { Server } from 'node:http';
 import { DeploySlots } from '../actors/deploy-slots.ts';
 import { EventBus } from '../actors/event-bus.ts';
 import { HistoryPruner } from '../actors/history-pruner.ts';
-import { planRecovery, recoveryOf } from '../actors/recovery.ts';
+import { approvalOf, planRecovery, recoveryOf } from '../actors/recovery.ts';
 import { StackCommands } from '../actors/stack-commands.ts';
+import { StackApprovals } from '../actors/stack-approvals.ts';
 import { StackCredentialCommands } from '../actors/stack-credentials.ts';
 import { StackRemoval } from '../actors/stack-removal.ts';
 import { StackSteps } from '../actors/stack-steps.ts';
@@ -221,7 +222,9 @@ export function buildCore(parts: CoreParts) {
     endDeployment: (end) => deployments.end(end),
     currentInput: async (stackId) => {
       const stack = await stacks.find(stackId);
-      return stack ? stackInputFrom(stack, await recoveryOf({ deployments, logger }, stackId)) : undefined;
+      if (!stack) return undefined;
+      const recovery = { deployments, logger };
+      return stackInputFrom(stack, await recoveryOf(recovery, stackId), await approvalOf(recovery, stackId));
     },
   });
   const removal = new StackRemoval({
@@ -233,7 +236,8 @@ export function buildCore(parts: CoreParts) {
   });
   const commands = new StackCommands({ stacks, deployments, supervisor, secrets, logger, removal, deleteWaitMs: parts.deleteWaitMs });
   const credentials = new StackCredentialCommands({ stacks, stackSecrets, stackRegistries, secrets, supervisor });
-  return { bus, steps, inspector, supervisor, commands, removal, credentials, notifier, notificationChannels };
+  const approvals = new StackApprovals({ commands, deployments, supervisor, logger });
+  return { bus, steps, inspector, supervisor, commands, removal, credentials, notifier, notificationChannels, approvals };
 }
 
 /** Every deployment's end on the bus, wherever it ended (steps, recovery, the supervisor's endDeployment). */

@@ -15,7 +15,7 @@ export interface Page {
   dispose(): void;
 }
 
-export const REST_STATES = new Set(['idle', 'failed', 'paused']);
+export const REST_STATES = new Set(['idle', 'awaiting_approval', 'failed', 'paused']);
 
 /** Whether the key may deploy, roll back or pause this stack (its grant there, else its role). */
 export function canOperate(whoami: Whoami, stack: { id: string; name: string }): boolean {

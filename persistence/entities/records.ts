@@ -12,6 +12,8 @@ export interface StackRecord {
   compose_path: string;
   service_filter: string | null;
   auto_deploy: boolean;
+  /** Deploys (not rollbacks) wait in awaiting_approval for an operator's approve or reject. */
+  requires_approval: boolean;
   reconcile_interval_seconds: number;
   repo_username: string | null;
   /** AES-256-GCM sealed secrets; never returned by the API. */
@@ -69,7 +71,8 @@ export interface StackRegistryRecord {
 }
 
 /** `skipped`: the request ended without deploying (stack paused, auto_deploy off, coalesced into another deployment). */
-export type DeploymentStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'rolled_back' | 'interrupted' | 'skipped';
+/** `awaiting_approval`: planned (changes, git_commit), waiting for approve; `rejected`: an operator said no. */
+export type DeploymentStatus = 'pending' | 'awaiting_approval' | 'in_progress' | 'completed' | 'failed' | 'rolled_back' | 'interrupted' | 'skipped' | 'rejected';
 export type DeploymentTrigger = 'manual' | 'webhook' | 'reconcile' | 'rollback';
 
 export interface DeploymentChange {

@@ -15,7 +15,7 @@ export const StackEntity = new EntitySchema<StackRecord>({
   tableName: 'stacks',
   columns: {
     id, name: { ...name(), unique: true }, repo_url: text(), repo_branch: name(), repo_ref: name(true),
-    compose_path: text(), service_filter: text(true), auto_deploy: { type: 'boolean' },
+    compose_path: text(), service_filter: text(true), auto_deploy: { type: 'boolean' }, requires_approval: { type: 'boolean', default: false },
     reconcile_interval_seconds: { type: 'integer' }, repo_username: name(true),
     repo_token_sealed: text(true), repo_ssh_key_sealed: text(true), docker_registry: name(true),
     docker_username: name(true), docker_password_sealed: text(true), webhook_secret_sealed: text(true), repo_ssh_known_hosts: text(true),

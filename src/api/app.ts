@@ -38,6 +38,8 @@ import { whoamiRoutes } from './routes/whoami.ts';
 import { defaultDashboardDir } from './dashboard-assets.ts';
 import { stackCredentialRoutes } from './routes/stack-credentials.ts';
 import type { StackCredentialCommands } from '../../actors/stack-credentials.ts';
+import type { StackApprovals } from '../../actors/stack-approvals.ts';
+import { approvalRoutes } from './routes/approvals.ts';
 import { DeliveryLog, type DeliveryClaims } from './webhooks/replay.ts';
 import type { EventBus } from '../../actors/event-bus.ts';
 import type { StackInspector } from '../../actors/stack-inspector.ts';
@@ -46,6 +48,8 @@ import type { NotificationChannels } from '../notifications/channels.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 export interface ApiDeps extends StackRouteDeps {
   credentials: StackCredentialCommands;
+  /** Approve or reject the plans requires_approval stacks wait with. */
+  approvals: StackApprovals;
   /** Where webhook delivery ids are kept (replay protection across restarts). */
   webhookDeliveries: DeliveryClaims;
   deployments: DeploymentStore;
@@ -88,7 +92,7 @@ export function apiRouters(deps: ApiDeps, authenticator: ApiKeyAuthenticator): {
     raw: [webhooks],
     json: [
       healthRoutes(deps.readiness), metricsRoutes(), openApiRoutes((): Router[] => [...routers.raw, ...routers.json]),
-      stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), containerRoutes(deps), rollbackRoutes(deps), machineRoutes(), eventRoutes(deps), stackCredentialRoutes(deps),
+      stackRoutes(deps), deploymentRoutes(deps), driftRoutes(deps), containerRoutes(deps), rollbackRoutes(deps), approvalRoutes(deps), machineRoutes(), eventRoutes(deps), stackCredentialRoutes(deps),
       supervisorRoutes(deps), whoamiRoutes(), adminRoutes(deps), resourceRoutes(deps),
       apiKeyRoutes({ apiKeys: deps.apiKeys, authenticator }), notificationRoutes(deps), auditRoutes({ audit: deps.audit, stacks: deps.stacks }),
     ],

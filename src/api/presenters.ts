@@ -15,6 +15,7 @@ export function presentStack(stack: StackRecord, live?: StackStateView, last: De
     compose_path: stack.compose_path,
     service_filter: stack.service_filter,
     auto_deploy: stack.auto_deploy,
+    requires_approval: stack.requires_approval ?? false,
     reconcile_interval_seconds: stack.reconcile_interval_seconds,
     status: stack.paused ? 'paused' : (live?.state ?? stack.state),
     state: live?.state ?? stack.state,

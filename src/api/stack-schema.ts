@@ -42,6 +42,8 @@ export const stackFields = {
   repo_ssh_key: optionalText(32768),
   service_filter: optionalText(),
   auto_deploy: z.boolean(),
+  /** Deploys wait in awaiting_approval for POST …/deployments/{id}/approve (rollbacks never do). */
+  requires_approval: z.boolean(),
   reconcile_interval_seconds: z.number().int().refine((n) => n === 0 || (n >= 5 && n <= 86_400), 'must be 0 (on demand only) or between 5 and 86400'),
   docker_registry: optionalText(255),
   docker_username: optionalText(255),
@@ -61,6 +63,7 @@ export const createStackSchema = z
     compose_path: stackFields.compose_path.default('docker-compose.yaml'),
     repo_branch: stackFields.repo_branch.default('main'),
     auto_deploy: stackFields.auto_deploy.default(true),
+    requires_approval: stackFields.requires_approval.default(false),
     reconcile_interval_seconds: stackFields.reconcile_interval_seconds.default(60),
   })
   .strict();

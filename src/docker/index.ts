@@ -11,6 +11,7 @@ export type { StackHealth } from './stack-health.ts';
 export { computeDrift } from './drift.ts';
 export type { DriftOptions } from './drift.ts';
 export { planRollout } from './plan.ts';
+export { describeChanges } from './apply.ts';
 export type { PlanOptions } from './plan.ts';
 export { isEngineUnavailable } from './engine-errors.ts';
 export { LABEL, stackFilter } from './labels.ts';

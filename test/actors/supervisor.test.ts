@@ -16,7 +16,7 @@ function stackRow(id: string, overrides: Partial<StackRecord> = {}): StackRecord
   const now = new Date().toISOString();
   return {
     id, name: id, repo_url: '/repo', repo_branch: 'main', repo_ref: null, compose_path: 'compose.yaml', service_filter: null,
-    auto_deploy: false, reconcile_interval_seconds: 0, repo_username: null, repo_token_sealed: null, repo_ssh_key_sealed: null,
+    auto_deploy: false, requires_approval: false, reconcile_interval_seconds: 0, repo_username: null, repo_token_sealed: null, repo_ssh_key_sealed: null,
     docker_registry: null, docker_username: null, docker_password_sealed: null, paused: false, state: 'idle',
     sync_status: 'unknown', health_status: 'unknown', last_error: null, failed_commit: null, git_commit: null,
     last_deployed_at: null, last_reconciled_at: null, created_at: now, updated_at: now, ...overrides,

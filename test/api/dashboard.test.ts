@@ -175,9 +175,10 @@ describe('the routes the dashboard reads', () => {
 
   test('the machine names the public states its chart is built of', async () => {
     const { body } = await api.request('GET', '/api/v1/machine');
-    assert.deepEqual(body.public_states, ['idle', 'fetching', 'diffing', 'deploying', 'verifying', 'rolling_back', 'failed', 'paused', 'deleted']);
+    assert.deepEqual(body.public_states, ['idle', 'fetching', 'diffing', 'awaiting_approval', 'deploying', 'verifying', 'rolling_back', 'failed', 'paused', 'deleted']);
     const paths = new Set(body.states.map((s: { path: string }) => s.path));
     assert.ok(body.public_states.every((name: string) => body.states.some((s: { name: string }) => s.name === name)));
     assert.ok(paths.has('rollout.deploying.applying'));
+    assert.ok(paths.has('awaiting_approval.waiting'), 'the approval wait is drawn too');
   });
 });

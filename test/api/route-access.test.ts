@@ -68,7 +68,7 @@ describe('authorization on every route, every role and every spelling of its pat
       Object.entries(ops).map(([method, op]) => ({
         method: method.toUpperCase(), path, signed: op['x-signed'] === true,
         role: op.security?.length === 0 ? 'public' as const : op['x-required-role'] as Role,
-        filters: op['x-signed'] === true || ['/api/v1/stacks', '/api/v1/machine', '/api/v1/openapi.json', '/api/v1/events', '/api/v1/audit', '/api/v1/whoami', '/status', '/api/v1/images', '/api/v1/volumes', '/api/v1/networks'].includes(path) && method === 'get',
+        filters: op['x-signed'] === true || ['/api/v1/stacks', '/api/v1/machine', '/api/v1/openapi.json', '/api/v1/events', '/api/v1/audit', '/api/v1/whoami', '/status', '/api/v1/images', '/api/v1/volumes', '/api/v1/networks', '/api/v1/approvals'].includes(path) && method === 'get',
       })));
   });
 

@@ -18,6 +18,7 @@ interface Run { code: number; stdout: string; stderr: string }
 
 describe('the CLI against a running daemon', () => {
   const stack = uniqueStackName('cli');
+  const gated = uniqueStackName('cli-gated');
   let repo: TestGitRepo;
   let daemon: TestDaemon;
 
@@ -37,6 +38,7 @@ describe('the CLI against a running daemon', () => {
   after(async () => {
     await daemon?.stop();
     await cleanupStack(stack);
+    await cleanupStack(gated);
     await daemon?.cleanup();
     await repo?.remove();
   });
@@ -89,6 +91,32 @@ describe('the CLI against a running daemon', () => {
     assert.match(asViewer.stderr, /HTTP 403/);
     assert.equal((await accelero(['keys', 'rm', key.id])).code, 0);
     assert.equal((await accelero(['stacks', 'ls'], { ACCELERO_API_KEY: key.key })).code, 3);
+  });
+
+  test('deploy --wait stops at a plan that waits for approval (exit 0); approve --wait deploys it; reject ends the next one', async (t) => {
+    // Its own repository: the tests above leave theirs at a release that crashes.
+    const gatedRepo = await createGitRepo({ 'docker-compose.yaml': talker('waiting for approval') });
+    t.after(() => gatedRepo.remove());
+    const created = await accelero(['stacks', 'create', gated, '--repo', gatedRepo.dir, '--no-auto-deploy', '--interval', '0', '--requires-approval']);
+    assert.equal(created.code, 0, created.stderr);
+    const planned = await accelero(['stacks', 'deploy', gated, '--wait']);
+    assert.equal(planned.code, 0, planned.stderr);
+    const id = /deployment (\S+) of \S+ waits for approval/.exec(planned.stdout)?.[1];
+    assert.ok(id, planned.stdout);
+    assert.match(planned.stdout, new RegExp(`accelero stacks approve ${gated} ${id}`));
+    const approved = await accelero(['stacks', 'approve', gated, id, '--wait']);
+    assert.equal(approved.code, 0, approved.stderr + approved.stdout);
+    assert.match(approved.stdout, new RegExp(`deployment ${id} of ${gated} completed`));
+    await gatedRepo.commit({ 'docker-compose.yaml': talker('a change nobody approves') }, 'unapproved');
+    const next = await accelero(['stacks', 'deploy', gated, '--wait', '--json']);
+    const waiting = JSON.parse(next.stdout);
+    assert.equal(waiting.status, 'awaiting_approval');
+    const rejected = await accelero(['stacks', 'reject', gated, waiting.id, '--reason', 'not today']);
+    assert.equal(rejected.code, 0, rejected.stderr);
+    assert.match(rejected.stdout, new RegExp(`deployment ${waiting.id} of ${gated} rejected at \\w+: not today`));
+    const again = await accelero(['stacks', 'approve', gated, waiting.id]);
+    assert.equal(again.code, 3);
+    assert.match(again.stderr, /not awaiting approval.*HTTP 409/);
   });
 
   test('an unknown stack exits 3 with the API message; no daemon at ACCELERO_URL exits 4; no key exits 2', async () => {

@@ -68,7 +68,7 @@ function startStack(fakes: Fakes, input: Partial<StackInput> = {}, options: { de
     delays: options.delays ?? noTimers,
   });
   const actor = createActor(machine, {
-    input: { stackId: 's1', stackName: 'web', autoDeploy: true, reconcileIntervalMs: 60_000, paused: false, commit: null, failedCommit: null, ...input },
+    input: { stackId: 's1', stackName: 'web', autoDeploy: true, requiresApproval: false, reconcileIntervalMs: 60_000, paused: false, commit: null, failedCommit: null, ...input },
     ...(options.clock ? { clock: options.clock } : {}),
   });
   actor.start();
@@ -298,7 +298,7 @@ describe('stack machine', () => {
     await settled(actor, 'paused');
     actor.send({ type: 'WEBHOOK_PUSH', deploymentId: 'd4' });
     actor.send({ type: 'SYNC' });
-    actor.send({ type: 'STACK_UPDATED', settings: { autoDeploy: true, reconcileIntervalMs: 10_000 } });
+    actor.send({ type: 'STACK_UPDATED', settings: { autoDeploy: true, reconcileIntervalMs: 10_000, requiresApproval: false } });
     assert.equal(actor.getSnapshot().context.pending, null);
     assert.equal(at(actor), 'paused');
     assert.deepEqual(fakes.ended?.map((e) => [e.deploymentId, e.status]), [['d4', 'skipped']]);

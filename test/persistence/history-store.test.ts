@@ -20,7 +20,7 @@ async function database(t: { after(fn: () => Promise<void>): void }): Promise<Da
 function stackRow(id: string): StackRecord {
   return {
     id, name: id, repo_url: '/tmp/repo', repo_branch: 'main', repo_ref: null, compose_path: 'compose.yaml',
-    service_filter: null, auto_deploy: true, reconcile_interval_seconds: 60, repo_username: null,
+    service_filter: null, auto_deploy: true, requires_approval: false, reconcile_interval_seconds: 60, repo_username: null,
     repo_token_sealed: null, repo_ssh_key_sealed: null, docker_registry: null, docker_username: null,
     docker_password_sealed: null, paused: false, state: 'idle', sync_status: 'synced', health_status: 'healthy',
     last_error: null, failed_commit: null, git_commit: null, last_deployed_at: null, last_reconciled_at: null,

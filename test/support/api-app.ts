@@ -43,7 +43,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const apiKey = options.apiKey ?? 'acc_test_key_0123456789';
   let draining = false;
   const app = createApp({
-    ...core.stores, bus: core.bus, inspector: core.inspector, supervisor: core.supervisor, commands: core.commands, credentials: core.credentials, notificationChannels: core.notificationChannels, containers: core.engine, resources: core.engine, database: databaseBackups(core.databasePath), logger,
+    ...core.stores, bus: core.bus, inspector: core.inspector, supervisor: core.supervisor, commands: core.commands, credentials: core.credentials, notificationChannels: core.notificationChannels, approvals: core.approvals, containers: core.engine, resources: core.engine, database: databaseBackups(core.databasePath), logger,
     apiKeys: new ApiKeyStore(core.db), audit: new AuditStore(core.db), bootstrapKey: apiKey, webhookSecret: options.webhookSecret,
     stackWebhookSecret: (stack) => (stack.webhook_secret_sealed ? core.secrets.decrypt(stack.webhook_secret_sealed) : undefined),
     readiness: { database: () => core.db.health(), docker: options.docker ?? (async () => 'ok'), draining: () => draining },

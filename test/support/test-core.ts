@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { EventBus } from '../../actors/event-bus.ts';
 import { HistoryPruner } from '../../actors/history-pruner.ts';
 import type { StackCommands } from '../../actors/stack-commands.ts';
+import type { StackApprovals } from '../../actors/stack-approvals.ts';
 import type { StackCredentialCommands } from '../../actors/stack-credentials.ts';
 import type { StackInspector } from '../../actors/stack-inspector.ts';
 import type { StackRemoval } from '../../actors/stack-removal.ts';
@@ -55,6 +56,7 @@ export interface TestCore {
   credentials: StackCredentialCommands;
   notifier: NotificationDispatcher;
   notificationChannels: NotificationChannels;
+  approvals: StackApprovals;
   /** Resolves once no stack is busy or has a request queued and no deployment is open. */
   settled(): Promise<void>;
   close(): Promise<void>;

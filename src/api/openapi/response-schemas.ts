@@ -28,7 +28,7 @@ export const responseSchemas = {
   Readiness: z.object({ status: z.enum(['ok', 'not_ready', 'draining']), checks: z.object({ database: z.string(), docker: z.string() }) }),
   Stack: z.object({
     id: z.string(), name: z.string(), repo_url: z.string(), repo_username: nullableText, repo_branch: z.string(),
-    repo_ref: nullableText, compose_path: z.string(), service_filter: nullableText, auto_deploy: z.boolean(),
+    repo_ref: nullableText, compose_path: z.string(), service_filter: nullableText, auto_deploy: z.boolean(), requires_approval: z.boolean(),
     reconcile_interval_seconds: z.number().int(), status: z.string(), state: z.string(), sync_status: z.string(),
     health_status: z.string(), paused: z.boolean(), last_error: nullableText, last_deployed_at: time.nullable(),
     last_reconciled_at: time.nullable(), git_commit: nullableText, created_at: time, updated_at: time,
@@ -50,13 +50,14 @@ export const responseSchemas = {
   RegistryStored: z.object({ server: z.string(), username: z.string(), created: z.boolean() }),
   Deployment: z.object({
     id: z.string(), stack_id: z.string(), stack_name: z.string(),
-    status: z.enum(['pending', 'in_progress', 'completed', 'failed', 'rolled_back', 'interrupted', 'skipped']),
+    status: z.enum(['pending', 'awaiting_approval', 'in_progress', 'completed', 'failed', 'rolled_back', 'interrupted', 'skipped', 'rejected']),
     trigger: z.enum(['manual', 'webhook', 'reconcile', 'rollback']), git_commit: nullableText,
     changes: z.array(z.object({ service: z.string(), action: z.string(), from: nullableText, to: nullableText })),
     image_ids: z.record(z.string(), z.string()), error_message: nullableText, started_at: time, completed_at: time.nullable(),
     steps: z.array(z.object({ at: time, service: nullableText, step: z.string(), message: z.string() })).optional(),
   }),
   DeployAccepted: z.object({ status: z.literal('accepted'), stack_id: z.string(), deployment_id: z.string(), message: z.string() }),
+  ApprovalAccepted: z.object({ status: z.literal('accepted'), deployment_id: z.string(), message: z.string() }),
   StackState: z.object({
     state: z.string(), sync_status: z.string(), health_status: z.string(), since: z.string().nullable(),
     last_error: nullableText, queued_events: z.array(z.string()), commit: nullableText, deployment_id: nullableText,

@@ -4,6 +4,7 @@ import { eventsQuery } from '../routes/events.ts';
 import { formatQuery } from '../routes/machine.ts';
 import { deleteStackQuery, limitQuery, logsQuery, resourceQuery, restartQuery, transitionsQuery } from '../routes/query-schemas.ts';
 import { rollbackBody } from '../routes/rollback.ts';
+import { rejectBody } from '../routes/approvals.ts';
 import { legacyWebhookSchema } from '../routes/webhooks.ts';
 import { createApiKeySchema, updateApiKeySchema } from '../auth/api-key-schema.ts';
 import type { Role } from '../auth/roles.ts';
@@ -73,6 +74,9 @@ export const routeDocs = {
   'GET /api/v1/stacks/{id}/containers/{cid}/stats': { summary: "One sample of a container's CPU, memory, network, block I/O and process figures", ...stacks, ...viewer, answers: { 200: ['a sample', 'ContainerStats'], 404: e('no such stack, or no such container in this stack'), 502: e('Docker did not answer') } },
   'POST /api/v1/stacks/{id}/containers/{cid}/restart': { summary: 'Restart a container (stop with `t` seconds of grace, then start)', ...stacks, ...operator, query: restartQuery, answers: { 202: ['restarted', 'RestartAccepted'], ...invalid, 404: e('no such stack, or no such container in this stack'), 502: e('Docker did not answer') } },
   'POST /api/v1/stacks/{id}/rollback': { summary: 'Redeploy an earlier deployment (default: the last completed one), then pin the stack', ...stacks, ...operator, body: rollbackBody, answers: { 202: ['rollback queued', 'RollbackAccepted'], ...invalid, 404: e('no such stack or deployment'), 409: e('nothing to roll back to') } },
+  'POST /api/v1/stacks/{id}/deployments/{deploymentId}/approve': { summary: 'Approve the plan a requires_approval stack waits with: its commit is diffed again and deployed under the same deployment', ...stacks, ...operator, answers: { 202: ['approved; deploying', 'ApprovalAccepted'], 404: e('no such stack or deployment'), 409: e('the deployment is not awaiting approval (or the stack is checking git again)') } },
+  'POST /api/v1/stacks/{id}/deployments/{deploymentId}/reject': { summary: 'Reject the waiting plan (status rejected, the reason in error_message); nothing is deployed', ...stacks, ...operator, body: rejectBody, answers: { 200: ['the rejected deployment', 'Deployment'], ...invalid, 404: e('no such stack or deployment'), 409: e('the deployment is not awaiting approval (or the stack is checking git again)') } },
+  'GET /api/v1/approvals': { summary: 'Deployments awaiting approval, oldest first (a limited key sees only its stacks)', tag: 'stacks', ...viewer, filtersByGrant: true, answers: { 200: ['deployments', 'Deployment[]'] } },
   'POST /api/v1/stacks/{id}/secrets': { summary: 'Store or rotate a secret that ${VAR} sees (write-only, sealed)', ...stacks, ...operator, body: secretBodySchema, answers: { 200: ['rotated', 'SecretStored'], 201: ['created', 'SecretStored'], ...invalid, ...notFound } },
   'GET /api/v1/stacks/{id}/secrets': { summary: "The names of the stack's secrets (never their values)", ...stacks, ...viewer, answers: { 200: ['secrets', 'StackSecret[]'], ...notFound } },
   'DELETE /api/v1/stacks/{id}/secrets/{name}': { summary: 'Delete a secret', ...stacks, ...operator, answers: { 204: ['deleted'], 404: e('no such stack or secret') } },

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { type ApiClient, encode } from './api-client.ts';
-import { describeEnd, exitCodeOf, followDeployment, type DeploymentView } from './follow-deployment.ts';
+import { describeEnd, exitCodeOf, followDeployment, type DeploymentView, type FollowOptions } from './follow-deployment.ts';
 import { printJson, printTable, shortTime, type Output } from './table.ts';
 
-// `accelero stacks ls|show|create|deploy|rollback|logs` against a running daemon.
+// `accelero stacks ls|show|create|deploy|rollback|approve|reject|logs` against a running daemon.
 
 export interface RemoteIo {
   stdout: Output;
@@ -47,10 +47,11 @@ export function stacksCommand(io: RemoteIo): Command {
   stacks.command('create <name>').description('create a stack from a git repository')
     .requiredOption('--repo <url>', 'the git repository').option('--branch <branch>').option('--file <path>', 'the compose file in it')
     .option('--no-auto-deploy', 'only deploy when asked').option('--interval <seconds>', 'reconcile interval (0: only on demand)')
+    .option('--requires-approval', 'deploys wait for `stacks approve` (rollbacks do not)')
     .option(json.flags, json.description)
-    .action(async (name: string, o: { repo: string; branch?: string; file?: string; autoDeploy: boolean; interval?: string; json?: boolean }) => {
+    .action(async (name: string, o: { repo: string; branch?: string; file?: string; autoDeploy: boolean; interval?: string; requiresApproval?: boolean; json?: boolean }) => {
       const body = {
-        name, repo_url: o.repo, repo_branch: o.branch, compose_path: o.file, auto_deploy: o.autoDeploy,
+        name, repo_url: o.repo, repo_branch: o.branch, compose_path: o.file, auto_deploy: o.autoDeploy, requires_approval: o.requiresApproval,
         reconcile_interval_seconds: o.interval === undefined ? undefined : Number(o.interval),
       };
       const created = await io.api().json<StackView>('POST', '/api/v1/stacks', body);
@@ -59,6 +60,15 @@ export function stacksCommand(io: RemoteIo): Command {
     });
   stacks.addCommand(deployCommand(io, 'deploy', 'deploy what git holds now'));
   stacks.addCommand(deployCommand(io, 'rollback', 'redeploy an earlier deployment (default: the last completed one) and pin the stack'));
+  stacks.addCommand(approveCommand(io));
+  stacks.command('reject <stack> <deployment>').description('reject a deployment that waits for approval; nothing is deployed')
+    .option('--reason <text>', 'why (at most 500 characters; kept in the error_message)').option(json.flags, json.description)
+    .action(async (stack: string, deployment: string, o: { reason?: string; json?: boolean }) => {
+      const body = o.reason === undefined ? {} : { reason: o.reason };
+      const rejected = await io.api().json<DeploymentView>('POST', `/api/v1/stacks/${encode(stack)}/deployments/${encode(deployment)}/reject`, body);
+      if (o.json) return printJson(io.stdout, rejected);
+      io.stdout.write(describeEnd(stack, rejected));
+    });
   stacks.command('logs <stack> [container]').description("a container's log (default: every container of the stack)")
     .option('--tail <lines>', 'lines from the end of each log', '100')
     .action(async (stack: string, container: string | undefined, o: { tail: string }) => {
@@ -75,6 +85,27 @@ export function stacksCommand(io: RemoteIo): Command {
   return stacks;
 }
 
+/** `--wait`: a line per step, then how it ended; the exit code says whether it failed. */
+async function followToEnd(io: RemoteIo, api: ApiClient, stack: string, id: string, asJson: boolean | undefined, options: FollowOptions = {}): Promise<void> {
+  const end = await followDeployment(api, stack, id, asJson ? { write: () => undefined } : io.stdout, options);
+  if (asJson) printJson(io.stdout, end);
+  else io.stdout.write(describeEnd(stack, end));
+  io.exit(exitCodeOf(end));
+}
+
+function approveCommand(io: RemoteIo): Command {
+  return new Command('approve').argument('<stack>').argument('<deployment>').description('approve a deployment that waits for approval: its planned commit is deployed')
+    .option('--wait', 'follow the deployment to its end, a line per step; exit 1 if it fails')
+    .option(json.flags, json.description)
+    .action(async (stack: string, deployment: string, o: { wait?: boolean; json?: boolean }) => {
+      const api = io.api();
+      const accepted = await api.json<{ deployment_id: string; message: string }>('POST', `/api/v1/stacks/${encode(stack)}/deployments/${encode(deployment)}/approve`);
+      if (!o.wait) return o.json ? printJson(io.stdout, accepted) : void io.stdout.write(`${accepted.message}: deployment ${accepted.deployment_id}\n`);
+      if (!o.json) io.stdout.write(`approved deployment ${accepted.deployment_id} of ${stack}\n`);
+      await followToEnd(io, api, stack, accepted.deployment_id, o.json, { stopAtApproval: false });
+    });
+}
+
 function deployCommand(io: RemoteIo, verb: 'deploy' | 'rollback', description: string): Command {
   const command = new Command(verb).argument('<stack>').description(description)
     .option('--wait', 'follow the deployment to its end, a line per step; exit 1 if it fails')
@@ -86,9 +117,6 @@ function deployCommand(io: RemoteIo, verb: 'deploy' | 'rollback', description: s
     const accepted = await api.json<{ deployment_id: string; message?: string }>('POST', `/api/v1/stacks/${encode(stack)}/${verb}`, body);
     if (!o.wait) return o.json ? printJson(io.stdout, accepted) : void io.stdout.write(`${verb} of ${stack} queued: deployment ${accepted.deployment_id}\n`);
     if (!o.json) io.stdout.write(`${verb} of ${stack}: deployment ${accepted.deployment_id}\n`);
-    const end = await followDeployment(api, stack, accepted.deployment_id, o.json ? { write: () => undefined } : io.stdout);
-    if (o.json) printJson(io.stdout, end);
-    else io.stdout.write(describeEnd(stack, end));
-    io.exit(exitCodeOf(end));
+    await followToEnd(io, api, stack, accepted.deployment_id, o.json);
   });
 }
