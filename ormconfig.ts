@@ -8,7 +8,7 @@ import { HistoryIndexes1764400000000 } from './persistence/migrations/0004-histo
 import { LeastPrivilege1796358573668 } from './persistence/migrations/0005-least-privilege.ts';
 import { ApiKeyGrants1796500000000 } from './persistence/migrations/0006-api-key-grants.ts';
 import { StackApprovals1796600000000 } from './persistence/migrations/0007-stack-approvals.ts';
-import { Notifications1796650000000 } from './persistence/migrations/0007-notifications.ts';
+import { Notifications1796650000000 } from './persistence/migrations/0008-notifications.ts';
 
 // The DataSource options of Accelero. SQLite is the embedded default; the entities and
 // migrations are portable, so a PostgreSQL DataSource only changes this object.
