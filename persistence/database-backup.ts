@@ -21,7 +21,7 @@ export class BackupError extends AcceleroError {
 
 /** Writes a consistent copy of the live database at `databasePath` to `targetPath` (which must not exist). */
 export async function backupDatabase(databasePath: string, targetPath: string): Promise<void> {
-  if (await stat(targetPath).then(() => true, () => false)) {
+  if (await exists(targetPath)) {
     throw new BackupError(`backup of ${databasePath} not written: ${targetPath} exists`, databasePath);
   }
   const connection = await SqliteConnection.open(databasePath);
@@ -95,8 +95,7 @@ export async function restoreDatabase(file: string, databasePath: string, now = 
 }
 
 async function keepCurrent(databasePath: string, now: Date): Promise<string | null> {
-  const exists = await stat(databasePath).then(() => true, () => false);
-  if (!exists) return null;
+  if (!(await exists(databasePath))) return null;
   const keptAs = join(dirname(databasePath), `${basename(databasePath)}.before-restore-${now.toISOString().replace(/[:.]/g, '-')}`);
   // A consistent copy of the old database, WAL included, rather than a rename of a file whose
   // last writes may still sit in its -wal file.
@@ -104,3 +103,5 @@ async function keepCurrent(databasePath: string, now: Date): Promise<string | nu
   await rm(databasePath);
   return keptAs;
 }
+
+const exists = (path: string) => stat(path).then(() => true, () => false);

@@ -3,12 +3,7 @@ import type { Database } from './database.ts';
 import { SnapshotEntity } from './entities/schemas.ts';
 import type { SnapshotRecord } from './entities/records.ts';
 import type { ServiceSnapshot } from '../src/docker/types.ts';
-
-/** Seals and opens a snapshot's JSON (the daemon's SecretBox). */
-export interface SnapshotSealer {
-  encrypt(plain: string): string;
-  decrypt(sealed: string): string;
-}
+import type { SecretBox } from '../src/secrets/index.ts';
 
 /**
  * Snapshots are written before the first mutation of a deployment, in one transaction. Each is
@@ -18,7 +13,7 @@ export interface SnapshotSealer {
 export class SnapshotStore {
   private readonly repo: Repository<SnapshotRecord>;
 
-  constructor(private readonly db: Database, private readonly sealer: SnapshotSealer) {
+  constructor(private readonly db: Database, private readonly sealer: Pick<SecretBox, 'encrypt' | 'decrypt'>) {
     this.repo = db.dataSource.getRepository(SnapshotEntity);
   }
 

@@ -20,7 +20,7 @@ import { HistoryStore } from '../persistence/history-store.ts';
 import { ApiKeyStore } from '../persistence/api-key-store.ts';
 import { AuditStore } from '../persistence/audit-store.ts';
 import { DeploymentStore } from '../persistence/deployment-store.ts';
-import { SnapshotStore, type SnapshotSealer } from '../persistence/snapshot-store.ts';
+import { SnapshotStore } from '../persistence/snapshot-store.ts';
 import { StackStore } from '../persistence/stack-store.ts';
 import { DriftStore } from '../persistence/drift-store.ts';
 import { TransitionStore } from '../persistence/transition-store.ts';
@@ -165,7 +165,7 @@ function policySettings(config: AcceleroConfig): PolicySettings {
   };
 }
 
-export function openStores(db: Database, secrets: SnapshotSealer) {
+export function openStores(db: Database, secrets: SecretBox) {
   return {
     stacks: new StackStore(db),
     deployments: new DeploymentStore(db, (d) => {

@@ -50,19 +50,19 @@ export function matchesContainer(entry: Pick<Dockerode.ContainerInfo, 'Id' | 'Na
 }
 
 export function containerOperations(docker: Dockerode): ContainerOperations {
-  const find = async (stackName: string, cid: string): Promise<string> => {
+  const find = async (stackName: string, cid: string): Promise<Dockerode.ContainerInfo> => {
     const list = await engine('listing containers', { stack: stackName }, () => docker.listContainers({ all: true, filters: stackFilter(stackName) }));
     const found = list.find((entry) => matchesContainer(entry, cid));
     if (!found) throw new NotFoundError(`stack "${stackName}" has no container "${cid}"`);
-    return found.Id;
+    return found;
   };
   return {
     container: async (stackName, cid) => {
-      const id = await find(stackName, cid);
+      const { Id: id } = await find(stackName, cid);
       return detailOf(await engine('inspecting a container', { stack: stackName }, () => docker.getContainer(id).inspect()));
     },
     containerLogs: async (stackName, cid, options) => {
-      const id = await find(stackName, cid);
+      const { Id: id } = await find(stackName, cid);
       const raw = await engine('reading container logs', { stack: stackName }, () => docker.getContainer(id).logs({
         stdout: true, stderr: true, follow: false, tail: options.tail, since: options.since ?? 0, timestamps: options.timestamps,
       }));
@@ -70,16 +70,13 @@ export function containerOperations(docker: Dockerode): ContainerOperations {
       return demultiplex(raw);
     },
     containerStats: async (stackName, cid) => {
-      const id = await find(stackName, cid);
-      const container = docker.getContainer(id);
-      const [info, sample] = await Promise.all([
-        engine('inspecting a container', { stack: stackName }, () => container.inspect()),
-        engine('reading container stats', { stack: stackName }, () => container.stats({ stream: false })),
-      ]);
-      return statsFromEngine(id, info.Name.replace(/^\//, ''), sample);
+      // The list entry already names the container: no inspect beside the stats call.
+      const entry = await find(stackName, cid);
+      const sample = await engine('reading container stats', { stack: stackName }, () => docker.getContainer(entry.Id).stats({ stream: false }));
+      return statsFromEngine(entry.Id, (entry.Names[0] ?? entry.Id).replace(/^\//, ''), sample);
     },
     restartContainer: async (stackName, cid, timeoutSeconds) => {
-      const id = await find(stackName, cid);
+      const { Id: id } = await find(stackName, cid);
       await engine('restarting a container', { stack: stackName }, () => docker.getContainer(id).restart(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }));
       return id;
     },

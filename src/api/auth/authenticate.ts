@@ -3,7 +3,7 @@ import type { StackRecord } from '../../../persistence/entities/records.ts';
 import { ForbiddenError, TooManyAttemptsError, UnauthorizedError } from '../errors.ts';
 import type { ApiKeyAuthenticator } from './api-keys.ts';
 import type { FailedAuthLimiter } from './failed-auth-limiter.ts';
-import { bestRole, canAccessStack, hasRole, roleOn, type Caller, type Role } from './roles.ts';
+import { bestRole, canAccessStack, roleAllows, roleOn, type Caller, type Role } from './roles.ts';
 
 // Who calls, and may they use the route that matched. Identification runs for every request
 // (X-API-KEY → Caller); authorization runs inside each route, with the access the route was
@@ -67,7 +67,7 @@ export function requireCaller(ctx: Context, role: Role, what = `${ctx.method} ${
   if (state.disabledKey) throw new UnauthorizedError('this API key is disabled; an admin can enable it again (PATCH /api/v1/apikeys/{id} {"disabled": false})');
   if (!state.caller) throw new UnauthorizedError('missing X-API-KEY header');
   const has = anywhere ? bestRole(state.caller) : state.caller.role;
-  if (!hasRole({ role: has }, role)) throw new ForbiddenError(`${what} needs the ${role} role; this key has ${has}`);
+  if (!roleAllows(has, role)) throw new ForbiddenError(`${what} needs the ${role} role; this key has ${has}`);
   return state.caller;
 }
 
@@ -87,11 +87,10 @@ export function authorize(access: RouteAccess, routeName: string) {
       const stack = await (ctx.state.auth as AuthState).stacks.find(String(ctx.params.id));
       ctx.state.stack = stack;
       // An unknown stack falls through to the route's 404.
-      if (stack && !canAccessStack(caller, stack)) {
-        throw new ForbiddenError(`this key is not granted stack "${String(ctx.params.id).slice(0, 100)}"`);
-      }
-      if (stack && !hasRole({ role: roleOn(caller, stack) }, access.role)) {
-        throw new ForbiddenError(`${routeName} needs the ${access.role} role on stack "${stack.name}"; this key has ${roleOn(caller, stack)} there`);
+      if (stack) {
+        if (!canAccessStack(caller, stack)) throw new ForbiddenError(`this key is not granted stack "${String(ctx.params.id).slice(0, 100)}"`);
+        const there = roleOn(caller, stack);
+        if (!roleAllows(there, access.role)) throw new ForbiddenError(`${routeName} needs the ${access.role} role on stack "${stack.name}"; this key has ${there} there`);
       }
     } else if (caller.stacks !== null && !access.filtersByGrant) {
       throw new ForbiddenError(`a key limited to some stacks cannot use ${routeName}`);

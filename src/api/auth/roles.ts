@@ -19,8 +19,13 @@ export interface Caller {
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function hasRole(caller: Pick<Caller, 'role'>, needed: Role): boolean {
-  return ROLES.indexOf(caller.role) >= ROLES.indexOf(needed);
+export function hasRole(caller: Caller, needed: Role): boolean {
+  return roleAllows(caller.role, needed);
+}
+
+/** Whether `role` is `needed` or above it. */
+export function roleAllows(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
 }
 
 /** The caller's role on one stack: its grant there, else its own role. */

@@ -1,3 +1,4 @@
+import type { Context } from 'koa';
 import Router from '@koa/router';
 import { route } from './route.ts';
 import type { StackCommands } from '../../../actors/stack-commands.ts';
@@ -36,16 +37,18 @@ export function stackRoutes(deps: StackRouteDeps): Router {
     ctx.body = presentStack(stack, deps.supervisor.state(stack.id));
   });
 
+  /** A key limited to some stacks sees only those. */
+  const visibleStacks = async (ctx: Context) => (await deps.stacks.list()).filter((stack) => canAccessStack(callerOf(ctx), stack));
+
   route(router, 'GET /api/v1/stacks', async (ctx) => {
-    // A key limited to some stacks sees only those.
-    const visible = (await deps.stacks.list()).filter((stack) => canAccessStack(callerOf(ctx), stack));
+    const visible = await visibleStacks(ctx);
     const latest = await deps.deployments.latestByStack();
     ctx.body = visible.map((stack) => presentStack(stack, deps.supervisor.state(stack.id), latest.get(stack.id) ?? null));
   });
 
   // The Go Accelero's summary: each visible stack's status and what it last deployed.
   route(router, 'GET /status', async (ctx) => {
-    const visible = (await deps.stacks.list()).filter((stack) => canAccessStack(callerOf(ctx), stack));
+    const visible = await visibleStacks(ctx);
     const summaries = visible.map((stack) => {
       const { id, name, status, last_deployed_at, git_commit } = presentStack(stack, deps.supervisor.state(stack.id));
       return { id, name, status, last_deployed_at, git_commit };

@@ -6,7 +6,7 @@ import type { StackRecord } from '../../../persistence/entities/records.ts';
 import { AcceleroError, NotFoundError } from '../../errors.ts';
 import { recordWebhookRejection } from '../../metrics.ts';
 import { callerOf } from '../auth/authenticate.ts';
-import { bestRole, canAccessStack, hasRole, roleOn, type Caller } from '../auth/roles.ts';
+import { bestRole, canAccessStack, roleAllows, roleOn, type Caller } from '../auth/roles.ts';
 import { ForbiddenError, ReplayedDeliveryError, SignatureError, UnauthorizedError } from '../errors.ts';
 import { requestLogger } from '../request-context.ts';
 import { github } from '../webhooks/github.ts';
@@ -112,12 +112,12 @@ function vouch(ctx: Context, provider: WebhookProvider, request: WebhookRequest,
   const verdicts = distinct.map((secret) => provider.verify(request, secret));
   const caller = callerOf(ctx);
   if (ctx.state.auth?.invalidKey) throw new ForbiddenError('invalid API key');
-  if (caller && !hasRole({ role: bestRole(caller) }, 'operator')) throw new ForbiddenError(`a webhook with X-API-KEY needs the operator role; this key has ${caller.role}`);
+  if (caller && !roleAllows(bestRole(caller), 'operator')) throw new ForbiddenError(`a webhook with X-API-KEY needs the operator role; this key has ${caller.role}`);
   return { verified: new Set(distinct.filter((_, i) => verdicts[i] === 'valid')), verdicts, key: caller };
 }
 
 function vouchesFor(vouchers: Vouchers, stack: StackRecord, secret: string | undefined): boolean {
-  if (vouchers.key) return canAccessStack(vouchers.key, stack) && hasRole({ role: roleOn(vouchers.key, stack) }, 'operator');
+  if (vouchers.key) return canAccessStack(vouchers.key, stack) && roleAllows(roleOn(vouchers.key, stack), 'operator');
   return secret !== undefined && vouchers.verified.has(secret);
 }
 
